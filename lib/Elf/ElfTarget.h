@@ -1,0 +1,39 @@
+// The ELF "flavour" of a kernel or object: what a written object must match to link with it.
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBufferRef.h"
+
+#include <cstdint>
+#include <string>
+
+namespace modver {
+
+struct ElfTarget {
+  bool Is64 = true;
+  bool IsLittleEndian = true;
+  uint16_t Machine = 0; // e_machine
+  uint32_t Flags = 0;   // e_flags
+  uint8_t OSABI = 0;
+  uint8_t ABIVersion = 0;
+
+  // sizeof(unsigned long) on the target: the width of a __versions CRC slot.
+  unsigned wordSize() const { return Is64 ? 8 : 4; }
+  // e.g. "ELF64 little-endian x86-64"
+  std::string describe() const;
+
+  bool operator==(const ElfTarget &O) const {
+    return Is64 == O.Is64 && IsLittleEndian == O.IsLittleEndian && Machine == O.Machine &&
+           Flags == O.Flags && OSABI == O.OSABI && ABIVersion == O.ABIVersion;
+  }
+  bool operator!=(const ElfTarget &O) const { return !(*this == O); }
+};
+
+// The target of the ELF file in Bytes (only e_ident and the header are read).
+llvm::Expected<ElfTarget> readElfTarget(llvm::StringRef FileName, llvm::StringRef Bytes);
+
+// True when Bytes start with the ELF magic.
+bool looksLikeElf(llvm::StringRef Bytes);
+
+} // namespace modver

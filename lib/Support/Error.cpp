@@ -1,0 +1,27 @@
+#include "Support/Error.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace modver {
+
+llvm::Error fileError(const llvm::Twine &File, const llvm::Twine &What) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), File + ": " + What);
+}
+
+llvm::Error fileErrorAt(const llvm::Twine &File, uint64_t Offset, const llvm::Twine &What) {
+  std::string Where;
+  llvm::raw_string_ostream(Where) << " at offset " << llvm::format_hex(Offset, 1);
+  return fileError(File, What + Where);
+}
+
+llvm::Error inFile(const llvm::Twine &File, llvm::Error E) {
+  std::string Name = File.str();
+  std::string Msg = llvm::toString(std::move(E));
+  if (llvm::StringRef(Msg).startswith(Name + ":"))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), Msg);
+  return fileError(Name, Msg);
+}
+
+} // namespace modver
