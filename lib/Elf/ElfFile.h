@@ -22,7 +22,7 @@ auto withElfFile(llvm::StringRef FileName, llvm::StringRef Bytes, Fn &&F)
     -> decltype(F(std::declval<const llvm::object::ELFFile<llvm::object::ELF64LE> &>())) {
   using namespace llvm::object;
   if (llvm::Error E = checkElfIdent(FileName, Bytes))
-    return std::move(E);
+    return {std::move(E)};
   auto Run = [&](auto Tag) -> decltype(F(std::declval<const ELFFile<ELF64LE> &>())) {
     using ELFT = decltype(Tag);
     auto File = ELFFile<ELFT>::create(Bytes);
