@@ -1,0 +1,54 @@
+// What every modver tool does the same way: report errors as one line, map failures to the
+// documented exit codes, parse the command line with CLI11, answer --version.
+#pragma once
+
+#include "Support/Error.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace modver {
+
+// Prints "<tool>: error: <message>" / "<tool>: warning: <message>" on stderr and gives back the
+// exit code for the kind of failure.
+class ToolErrors {
+public:
+  explicit ToolErrors(llvm::StringRef Tool);
+  // An input could not be read or an output not written: prints, returns ExitError.
+  int fail(llvm::Error E);
+  // The command line is wrong: prints, returns ExitUsage.
+  int usage(const llvm::Twine &Message);
+  void warn(const llvm::Twine &Message);
+  // Prints an error without deciding the exit code (for batch runs that go on).
+  void error(llvm::Error E);
+
+private:
+  std::string Tool;
+};
+
+// Process-wide settings every tool wants before it writes anything: a write past `ulimit -f`
+// must fail with EFBIG and a message, not kill the process with SIGXFSZ.
+void prepareProcess();
+
+inline void addVersionFlag(CLI::App &App) {
+  App.set_version_flag("-V,--version", std::string(App.get_name()) + " (modver) " MODVER_VERSION);
+}
+
+// CLI11_PARSE, with the documented exit codes: 0 after --help/--version, ExitUsage on a bad
+// command line.
+#define CLI11_PARSE_TOOL(App, Argc, Argv)                                                     \
+  do {                                                                                       \
+    ::modver::prepareProcess();                                                              \
+    try {                                                                                    \
+      (App).parse((Argc), (Argv));                                                           \
+    } catch (const CLI::ParseError &E) {                                                     \
+      int Code = (App).exit(E);                                                              \
+      return Code == 0 ? ::modver::ExitOk : ::modver::ExitUsage;                             \
+    }                                                                                        \
+  } while (0)
+
+} // namespace modver
