@@ -1,0 +1,192 @@
+#include "Check/Check.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace modver {
+
+namespace {
+
+// One module's check, step by step as load_module takes them.
+class LoaderModel {
+public:
+  LoaderModel(const ModuleImports &M, const SymbolDb &Db, const CheckOptions &Opt,
+              CheckResult &Out)
+      : M(M), Db(Db), Out(Out) {
+    ForceLoad = Opt.ForceLoad ? *Opt.ForceLoad : Db.kernel().ForceLoad.value_or(true);
+    AllowMissingNs = Opt.AllowMissingNamespaceImports;
+    if (const std::vector<VersionRecord> *Records = M.Versions.effective())
+      for (const VersionRecord &R : *Records)
+        RecordOf.try_emplace(R.Name, R.Crc); // the loader takes the first match
+    if (M.Info)
+      for (llvm::StringRef Ns : M.Info->importedNamespaces())
+        ImportedNs.insert(Ns);
+  }
+
+  void run() {
+    checkModuleLayout();
+    if (Out.Result == Verdict::Refused)
+      return; // the loader stops at the first failed step
+    checkVermagic();
+    if (Out.Result == Verdict::Refused)
+      return;
+    for (const ImportedSymbol &S : M.Undefined)
+      resolve(S);
+  }
+
+private:
+  const ModuleImports &M;
+  const SymbolDb &Db;
+  CheckResult &Out;
+  bool ForceLoad = true;
+  bool AllowMissingNs = false;
+  bool ForcedOnce = false;
+  llvm::StringMap<uint32_t> RecordOf;
+  llvm::StringSet<> ImportedNs;
+
+  bool hasVersionTable() const { return !M.Versions.empty(); }
+
+  Problem &add(ProblemKind Kind, bool Fatal, std::string Symbol, std::string Message) {
+    Out.Problems.push_back({Kind, Fatal, std::move(Symbol), {}, {}, {}, std::move(Message)});
+    if (Fatal)
+      Out.Result = Verdict::Refused;
+    return Out.Problems.back();
+  }
+
+  // try_to_force_load: taint F when the kernel allows forcing, else refuse.
+  void forceLoad(ProblemKind Kind, const std::string &What) {
+    if (ForceLoad) {
+      if (!ForcedOnce)
+        add(Kind, false, "", What + ": kernel tainted.");
+      ForcedOnce = true;
+      if (Out.Result == Verdict::Loads)
+        Out.Result = Verdict::LoadsForced;
+    } else {
+      add(Kind, true, "", What + ": refused (kernel built without CONFIG_MODULE_FORCE_LOAD)");
+    }
+  }
+
+  // check_version: true when the symbol's version is acceptable.
+  bool checkVersion(const std::string &Name, const Export &E, ProblemKind MismatchKind) {
+    if (!E.HasCrc)
+      return true; // exporter without a CRC: already tainted, nothing to compare
+    if (!hasVersionTable()) {
+      forceLoad(ProblemKind::NoVersions, Name);
+      return ForceLoad;
+    }
+    auto It = RecordOf.find(Name);
+    if (It == RecordOf.end()) {
+      Problem &P = add(ProblemKind::NoSymbolVersion, false, Name, "no symbol version for " + Name);
+      P.KernelCrc = E.Crc;
+      P.Exporter = E.Exporter;
+      return true;
+    }
+    if (It->second == E.Crc)
+      return true;
+    Problem &P = add(MismatchKind, true, Name, "disagrees about version of symbol " + Name);
+    P.ModuleCrc = It->second;
+    P.KernelCrc = E.Crc;
+    P.Exporter = E.Exporter;
+    return false;
+  }
+
+  void checkModuleLayout() {
+    const Export *Layout = Db.find(ModuleLayoutSymbol);
+    if (!Layout)
+      return; // a kernel without MODVERSIONS exports no module_layout
+    checkVersion(std::string(ModuleLayoutSymbol), *Layout, ProblemKind::BadModuleLayout);
+  }
+
+  void checkVermagic() {
+    std::optional<llvm::StringRef> Mine = M.Info ? M.Info->vermagic() : std::nullopt;
+    if (!Mine) {
+      forceLoad(ProblemKind::MissingVermagic, "bad vermagic");
+      return;
+    }
+    const std::string &Kernel = Db.kernel().Vermagic;
+    if (Kernel.empty())
+      return; // unknown: nothing to compare against
+    // With a __versions table the loader skips the release (the first word); the extended
+    // tables do not count here, as in the loader.
+    llvm::StringRef A = *Mine, B = Kernel;
+    if (M.Versions.Classic) {
+      A = A.drop_until([](char C) { return C == ' '; });
+      B = B.drop_until([](char C) { return C == ' '; });
+    }
+    if (A != B)
+      add(ProblemKind::BadVermagic, true, "",
+          "version magic '" + Mine->str() + "' should be '" + Kernel + "'");
+  }
+
+  bool gplAllowed() const {
+    std::optional<llvm::StringRef> License = M.Info ? M.Info->license() : std::nullopt;
+    return License && isGplCompatibleLicense(*License);
+  }
+
+  void resolve(const ImportedSymbol &S) {
+    const Export *E = Db.find(S.Name);
+    if (E && E->GplOnly && !gplAllowed())
+      E = nullptr; // find_symbol hides GPL-only exports from proprietary modules
+    if (!E) {
+      if (S.Weak)
+        return; // an unresolved weak symbol stays zero
+      bool Hidden = Db.find(S.Name) != nullptr;
+      Problem &P = add(ProblemKind::UnknownSymbol, true, S.Name,
+                       "Unknown symbol " + S.Name + " (err -2)" +
+                           (Hidden ? " [GPL-only export, module license is not GPL-compatible]"
+                                   : ""));
+      if (Hidden)
+        P.Exporter = Db.find(S.Name)->Exporter;
+      return;
+    }
+    if (!checkVersion(S.Name, *E, ProblemKind::DisagreesVersion)) {
+      // The failed version check comes back as -EINVAL; simplify_symbols logs it too.
+      if (Out.Result == Verdict::Refused && !Out.Problems.empty() &&
+          Out.Problems.back().Symbol == S.Name)
+        Out.Problems.back().Message += "; Unknown symbol " + S.Name + " (err -22)";
+      return;
+    }
+    if (!E->Namespace.empty() && !ImportedNs.count(E->Namespace)) {
+      Problem &P = add(ProblemKind::NamespaceNotImported, !AllowMissingNs, S.Name,
+                       "module uses symbol (" + S.Name + ") from namespace " + E->Namespace +
+                           ", but does not import it.");
+      P.Exporter = E->Exporter;
+    }
+  }
+};
+
+} // namespace
+
+CheckResult checkModule(llvm::StringRef Path, const ModuleImports &Module, const SymbolDb &Db,
+                        const CheckOptions &Options) {
+  CheckResult Out;
+  Out.Path = Path.str();
+  Out.Module = Module.Name;
+  LoaderModel(Module, Db, Options, Out).run();
+  return Out;
+}
+
+llvm::StringRef verdictName(Verdict V) {
+  switch (V) {
+  case Verdict::Loads: return "compatible";
+  case Verdict::LoadsForced: return "forced";
+  case Verdict::Refused: return "incompatible";
+  }
+  return "?";
+}
+
+llvm::StringRef problemKindName(ProblemKind K) {
+  switch (K) {
+  case ProblemKind::BadModuleLayout: return "module_layout";
+  case ProblemKind::NoVersions: return "no_versions";
+  case ProblemKind::MissingVermagic: return "missing_vermagic";
+  case ProblemKind::BadVermagic: return "bad_vermagic";
+  case ProblemKind::UnknownSymbol: return "unknown_symbol";
+  case ProblemKind::DisagreesVersion: return "disagrees_version";
+  case ProblemKind::NoSymbolVersion: return "no_symbol_version";
+  case ProblemKind::NamespaceNotImported: return "namespace_not_imported";
+  }
+  return "?";
+}
+
+} // namespace modver

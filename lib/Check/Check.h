@@ -1,0 +1,66 @@
+// The kernel loader's verdict on a module, offline.
+//
+// The rules are those of Linux 6.1's load_module (kernel/module/main.c, version.c), in the
+// loader's order; each is named in docs/loader-rules.md. Where a newer loader differs
+// (extended version tables), the newer rule is applied because 6.1 modules never carry them.
+#pragma once
+
+#include "ModuleImports/ModuleImports.h"
+#include "SymbolDb/SymbolDb.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace modver {
+
+enum class Verdict {
+  Loads,        // the kernel accepts it, untainted by versioning
+  LoadsForced,  // accepted only by force-loading: taints the kernel 'F'
+  Refused,      // the kernel refuses it
+};
+
+enum class ProblemKind {
+  BadModuleLayout,      // module_layout's CRC differs: refused before anything else
+  NoVersions,           // no version table at all: force-load (taint F) or refusal
+  MissingVermagic,      // no vermagic in .modinfo: force-load or refusal
+  BadVermagic,          // vermagic differs
+  UnknownSymbol,        // import the kernel does not export (or hides: GPL-only)
+  DisagreesVersion,     // record CRC differs from the kernel's
+  NoSymbolVersion,      // import without a record: accepted with a warning
+  NamespaceNotImported, // export in a namespace the module does not import
+};
+
+struct Problem {
+  ProblemKind Kind;
+  bool Fatal = false;
+  std::string Symbol;
+  std::optional<uint32_t> ModuleCrc;
+  std::optional<uint32_t> KernelCrc;
+  std::string Exporter;
+  // What the kernel would log, without the "<module>: " prefix.
+  std::string Message;
+};
+
+struct CheckOptions {
+  // CONFIG_MODULE_FORCE_LOAD: decides NoVersions/MissingVermagic. Unset: the kernel's own
+  // setting when the database knows it, else true (Debian's and most distributions' choice).
+  std::optional<bool> ForceLoad;
+  // CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS.
+  bool AllowMissingNamespaceImports = false;
+};
+
+struct CheckResult {
+  std::string Path;
+  std::string Module; // the name the kernel uses in its messages
+  Verdict Result = Verdict::Loads;
+  std::vector<Problem> Problems;
+};
+
+CheckResult checkModule(llvm::StringRef Path, const ModuleImports &Module, const SymbolDb &Db,
+                        const CheckOptions &Options);
+
+llvm::StringRef verdictName(Verdict V); // "compatible", "tainted", "incompatible"
+llvm::StringRef problemKindName(ProblemKind K);
+
+} // namespace modver
