@@ -1,0 +1,40 @@
+// How modcheck's verdicts are shown: kernel-like lines for people, JSON for scripts, and the
+// exit code both rely on.
+#pragma once
+
+#include "CheckRun/CheckRun.h"
+#include "SymbolDb/SymbolDb.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/JSON.h"
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace modver {
+
+struct VerdictCounts {
+  size_t Compatible = 0, Forced = 0, Incompatible = 0, Unreadable = 0;
+  size_t total() const { return Compatible + Forced + Incompatible + Unreadable; }
+};
+
+VerdictCounts countVerdicts(llvm::ArrayRef<ModuleVerdict> Verdicts);
+
+// ExitOk when every module loads untainted-by-force... or force-loads where the kernel allows
+// it; ExitNegative when any would be refused; ExitError when any could not be read.
+int exitCodeFor(llvm::ArrayRef<ModuleVerdict> Verdicts);
+
+// One "<module>: <message>" line per problem on Out (read errors on Err), then a summary line
+// unless Quiet (which also drops non-fatal warnings).
+void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
+                     llvm::ArrayRef<ModuleVerdict> Verdicts, const KernelInfo &Kernel,
+                     bool Quiet);
+
+// The JSON form of one module's verdict (shared with the diff report).
+llvm::json::Value verdictJson(const ModuleVerdict &V);
+
+void printJsonReport(llvm::raw_ostream &Out, llvm::ArrayRef<ModuleVerdict> Verdicts,
+                     const KernelInfo &Kernel);
+
+} // namespace modver
