@@ -1,0 +1,21 @@
+// Reading a kernel image: the exports (names, CRCs, GPL-ness, namespaces) of vmlinux and what
+// the image says about itself (release, vermagic, target, force-load).
+//
+// Accepted forms: an ELF vmlinux (stripped or not), an x86 bzImage, a file that is one
+// compressed stream (vmlinux.xz, ...), or any image with a compressed ELF vmlinux inside.
+#pragma once
+
+#include "SymbolDb/SymbolDb.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace modver {
+
+// Read the kernel image at Path. Every export is attributed to "vmlinux" with Source = Path.
+llvm::Expected<SymbolDb> readKernelImage(llvm::StringRef Path);
+
+// The same for bytes already in memory; Name is used in messages and as Source.
+llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::StringRef Bytes);
+
+} // namespace modver
