@@ -1,0 +1,108 @@
+// modcheck: the kernel loader's verdict on modules, offline. A thin driver over lib/.
+#include "CheckRun/CheckRun.h"
+#include "KernelDb/KernelDb.h"
+#include "KernelDiff/KernelDiff.h"
+#include "Report/Report.h"
+#include "ToolMain/ToolMain.h"
+
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+
+#include <mutex>
+
+using namespace modver;
+
+// A progress line on a terminal, nothing when stderr is a file or a pipe.
+static BatchOptions batchOptions(unsigned Jobs, bool Quiet) {
+  BatchOptions B;
+  B.Threads = Jobs;
+  if (!Quiet && llvm::sys::Process::StandardErrIsDisplayed())
+    B.Progress = [](size_t Done, size_t Total) {
+      if (Done % 64 == 0 || Done == Total)
+        llvm::errs() << "\rmodcheck: " << Done << "/" << Total << " modules"
+                     << (Done == Total ? "\n" : "");
+    };
+  return B;
+}
+
+int main(int Argc, char **Argv) {
+  CLI::App App{"Tell whether modules would load into a kernel, by the kernel loader's own "
+               "rules (module_layout, symbol CRCs, vermagic, GPL-only exports, namespaces).",
+               "modcheck"};
+  std::vector<std::string> Modules;
+  KernelSources Sources;
+  std::vector<std::string> Diff;
+  bool Json = false, Quiet = false, AllowMissingNs = false;
+  std::string ForceLoad;
+  unsigned Jobs = 0;
+  App.add_option("modules", Modules, "modules (.ko, .ko.xz, .ko.zst, .ko.gz) or folders of them");
+  App.add_option("-k,--kernel", Sources.Kernels, "vmlinux, vmlinuz or modversions.o (repeatable)");
+  App.add_option("-s,--symvers", Sources.Symvers, "Module.symvers, plain or .gz (repeatable)");
+  App.add_option("-m,--modules", Sources.ModuleDirs,
+                 "folder of modules whose exports count too (repeatable)");
+  App.add_option("--diff", Diff,
+                 "compare two kernels (each a vmlinux, vmlinuz, modversions.o or symvers); "
+                 "modules given are checked against the second")
+      ->expected(2);
+  App.add_flag("--json", Json, "print one JSON document");
+  App.add_flag("-q,--quiet", Quiet, "print only what makes a module fail, no summary");
+  App.add_option("--force-load", ForceLoad,
+                 "whether the kernel force-loads modules without versions "
+                 "(CONFIG_MODULE_FORCE_LOAD); default: the kernel's config if known, else yes")
+      ->check(CLI::IsMember({"yes", "no"}));
+  App.add_flag("--allow-missing-namespace-imports", AllowMissingNs,
+               "the kernel has CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
+  App.add_option("-j,--jobs", Jobs, "threads (default: one per core)");
+  addVersionFlag(App);
+  CLI11_PARSE_TOOL(App, Argc, Argv);
+
+  ToolErrors Report("modcheck");
+  CheckOptions Options;
+  if (!ForceLoad.empty())
+    Options.ForceLoad = ForceLoad == "yes";
+  Options.AllowMissingNamespaceImports = AllowMissingNs;
+
+  auto Paths = collectModulePaths(Modules);
+  if (!Paths)
+    return Report.fail(Paths.takeError());
+
+  if (!Diff.empty()) {
+    if (!Sources.empty())
+      return Report.usage("--diff takes the two kernels itself; drop --kernel/--symvers/--modules");
+    auto Old = readKernelFile(Diff[0]);
+    if (!Old)
+      return Report.fail(Old.takeError());
+    auto New = readKernelFile(Diff[1]);
+    if (!New)
+      return Report.fail(New.takeError());
+    std::vector<ExportChange> Changes = diffExports(*Old, *New);
+    std::vector<ModuleVerdict> Verdicts =
+        checkModuleFiles(*Paths, *New, Options, batchOptions(Jobs, Quiet || Json));
+    if (Json)
+      printDiffJson(llvm::outs(), Changes, Verdicts, *Old, *New);
+    else
+      printDiffText(llvm::outs(), Changes, Verdicts);
+    return exitCodeFor(Verdicts);
+  }
+
+  if (Paths->empty())
+    return Report.usage("no modules given");
+  if (Sources.empty()) {
+    auto Running = runningKernelSources();
+    if (!Running)
+      return Report.fail(Running.takeError());
+    Sources = std::move(*Running);
+  }
+  auto Db = loadKernelDb(Sources);
+  if (!Db)
+    return Report.fail(Db.takeError());
+  std::vector<ModuleVerdict> Verdicts =
+      checkModuleFiles(*Paths, *Db, Options, batchOptions(Jobs, Quiet || Json));
+  if (Json)
+    printJsonReport(llvm::outs(), Verdicts, Db->kernel());
+  else
+    printTextReport(llvm::outs(), llvm::errs(), Verdicts, Db->kernel(), Quiet);
+  return exitCodeFor(Verdicts);
+}

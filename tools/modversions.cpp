@@ -1,0 +1,81 @@
+// modversions: build a kernel's symbol->CRC database and write it as modversions.o, or dump
+// any database source. A thin driver: the work is in lib/.
+#include "DbDump/DbDump.h"
+#include "Elf/ElfTarget.h"
+#include "KernelDb/KernelDb.h"
+#include "ModversionsObject/ModversionsObject.h"
+#include "Support/Error.h"
+#include "Support/FileIO.h"
+#include "ToolMain/ToolMain.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+
+using namespace modver;
+
+int main(int Argc, char **Argv) {
+  CLI::App App{"Build a kernel's symbol version database (modversions.o) from vmlinux, a "
+               "compressed vmlinuz, Module.symvers files and exporting modules.",
+               "modversions"};
+  KernelSources Sources;
+  std::string Output, DumpFile, TargetFrom;
+  bool Json = false;
+  App.add_option("-k,--kernel", Sources.Kernels,
+                 "vmlinux, vmlinuz or modversions.o of the kernel (repeatable)");
+  App.add_option("-s,--symvers", Sources.Symvers, "Module.symvers, plain or .gz (repeatable)");
+  App.add_option("-m,--modules", Sources.ModuleDirs,
+                 "folder of modules whose exports count too (repeatable)");
+  App.add_option("-o,--output", Output, "write the database as an ELF object here");
+  App.add_option("--target-from", TargetFrom,
+                 "take the ELF target from this object (when only Module.symvers is given)");
+  App.add_option("--dump", DumpFile,
+                 "print the database read from FILE (modversions.o, kernel image or symvers)");
+  App.add_flag("--json", Json, "with --dump: print JSON");
+  addVersionFlag(App);
+  CLI11_PARSE_TOOL(App, Argc, Argv);
+
+  ToolErrors Report("modversions");
+  if (!DumpFile.empty()) {
+    if (!Sources.empty() || !Output.empty())
+      return Report.usage("--dump takes one file and no other source or output");
+    auto Db = readKernelFile(DumpFile);
+    if (!Db)
+      return Report.fail(Db.takeError());
+    if (Json)
+      printDbJson(llvm::outs(), *Db);
+    else
+      printDbTable(llvm::outs(), *Db);
+    return ExitOk;
+  }
+  if (Output.empty())
+    return Report.usage("no output: give -o FILE (or --dump FILE)");
+  if (Sources.empty()) {
+    auto Running = runningKernelSources();
+    if (!Running)
+      return Report.fail(Running.takeError());
+    Sources = std::move(*Running);
+  }
+  auto Db = loadKernelDb(Sources);
+  if (!Db)
+    return Report.fail(Db.takeError());
+  if (!TargetFrom.empty()) {
+    auto Obj = readFile(TargetFrom);
+    if (!Obj)
+      return Report.fail(Obj.takeError());
+    auto Target = readElfTarget(TargetFrom, (*Obj)->getBuffer());
+    if (!Target)
+      return Report.fail(Target.takeError());
+    if (Db->kernel().Target && *Db->kernel().Target != *Target)
+      return Report.fail(fileError(TargetFrom, "is " + Target->describe() +
+                                                   ", the kernel is " +
+                                                   Db->kernel().Target->describe()));
+    Db->kernel().Target = *Target;
+  }
+  auto Bytes = writeModversionsObject(*Db);
+  if (!Bytes)
+    return Report.fail(Bytes.takeError());
+  if (llvm::Error E = writeFileAtomically(Output, *Bytes))
+    return Report.fail(std::move(E));
+  return ExitOk;
+}
