@@ -1,0 +1,127 @@
+// Linker::inProcess(): LLD 14's ELF driver called as a library.
+//
+// LLD 14 is only partly a library. What this file relies on:
+// - lld::elf::link() keeps all its state in process-wide variables (lld::CommonLinkerContext,
+//   elf::config, elf::symtab, ...). Two links at once in one process corrupt each other, so
+//   every link holds the Linker's lock. The lock is a member rather than a global so that
+//   modver has no global state; the price is that a process must use a single in-process
+//   Linker (documented on Linker::inProcess()).
+// - lld::CommonLinkerContext::destroy() frees that state. It is called after every link,
+//   successful or not, or each link would leak its whole symbol table and input buffers.
+// - A fatal LLD error (missing input, bad script) calls lld::exitLld(), which ends the process
+//   unless it runs inside an llvm::CrashRecoveryContext; there it discards LLD's partial
+//   output and jumps back to RunSafely(), which returns false. So each link runs in a
+//   CrashRecoveryContext, and CrashRecoveryContext::Enable() is called when a Linker is made
+//   (it is idempotent and process-wide; it also turns a crash inside LLD into a return).
+// - --threads=1: a longjmp out of LLD from a worker thread of llvm::parallel would not come
+//   back to our RunSafely(), and for modules (a few hundred KiB) threads do not pay anyway.
+// - llvm::cl::ParseCommandLineOptions is never called: LLD 14 does not need it for -r links.
+#include "Relink/Relink.h"
+#include "Relink/TempOutput.h"
+
+#include "Support/Error.h"
+
+#include "lld/Common/CommonLinkerContext.h"
+#include "lld/Common/Driver.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <mutex>
+
+namespace modver {
+namespace {
+
+// argv[0] of the link: the program name LLD puts in front of its messages.
+constexpr const char *LldArgv0 = "ld.lld";
+
+// CrashRecoveryContext's return code for a signal is 128 + the signal number; lld::exitLld()
+// passes its exit code (1 for fatal errors) to HandleExit().
+bool wasSignal(int RetCode) { return RetCode >= 128; }
+
+class InProcessLinker final : public Linker {
+public:
+  llvm::Error link(const RelinkJob &Job) override;
+  std::string name() const override { return "in-process LLD"; }
+
+private:
+  llvm::Error linkLocked(const RelinkJob &Job);
+
+  std::mutex Lock; // one LLD link at a time in this process, see the top of the file
+  // Set when LLD crashed (a signal, not a fatal error): its state may be corrupt, and the
+  // next link could crash the process for real or produce a wrong module.
+  bool Unusable = false;
+};
+
+llvm::Error InProcessLinker::link(const RelinkJob &Job) {
+  std::lock_guard<std::mutex> Guard(Lock);
+  return linkLocked(Job);
+}
+
+llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
+  if (Unusable)
+    return fileError(Job.OutputPath,
+                     "in-process LLD crashed in an earlier link in this process; it cannot "
+                     "be used again (use an external linker)");
+  // A context left over means someone else in this process is using LLD, or a link was
+  // abandoned without destroy(): linking now would share (and then free) their state.
+  if (lld::hasContext())
+    return fileError(Job.OutputPath,
+                     "in-process LLD is already in use in this process by other code");
+
+  auto Temp = TempOutput::create(Job.OutputPath);
+  if (!Temp)
+    return Temp.takeError();
+
+  std::vector<const char *> Args = {LldArgv0,   "-r", "--threads=1",     "-T",
+                                    Job.ScriptPath.c_str(), "-o", Temp->path().c_str()};
+  for (const std::string &Input : Job.Inputs)
+    Args.push_back(Input.c_str());
+
+  std::string Out, Err;
+  llvm::raw_string_ostream OutOS(Out), ErrOS(Err);
+  bool Ok = false;
+  int RetCode = 0;
+  {
+    llvm::CrashRecoveryContext CRC;
+    if (!CRC.RunSafely([&] {
+          Ok = lld::elf::link(Args, OutOS, ErrOS, /*exitEarly=*/false,
+                              /*disableOutput=*/false);
+        }))
+      RetCode = CRC.RetCode;
+  }
+  // Free LLD's state whatever happened. destroy() itself runs LLD's cleanup code, which could
+  // fault on state left inconsistent by a crash; guard it the same way.
+  {
+    llvm::CrashRecoveryContext CRC;
+    if (!CRC.RunSafely([] { lld::CommonLinkerContext::destroy(); }))
+      Unusable = true;
+  }
+  OutOS.flush();
+  ErrOS.flush();
+
+  if (RetCode != 0 && wasSignal(RetCode)) {
+    Unusable = true;
+    return fileError(Job.OutputPath, "in-process LLD crashed (signal " +
+                                         llvm::Twine(RetCode - 128) + ")");
+  }
+  if (RetCode != 0 || !Ok) {
+    std::string Line = firstDiagnosticLine(Temp->mentionOutput(Err), LldArgv0);
+    if (Line.empty())
+      Line = "failed without a message";
+    return fileError(Job.OutputPath, "in-process LLD: " + Line);
+  }
+  return Temp->commit();
+}
+
+} // namespace
+
+Linker::~Linker() = default;
+
+llvm::Expected<std::unique_ptr<Linker>> Linker::inProcess() {
+  // Without this, RunSafely() runs its function without any recovery and lld::exitLld()
+  // ends the process.
+  llvm::CrashRecoveryContext::Enable();
+  return std::make_unique<InProcessLinker>();
+}
+
+} // namespace modver
