@@ -3,6 +3,7 @@
 #include "KernelDb/KernelDb.h"
 #include "KernelDiff/KernelDiff.h"
 #include "Report/Report.h"
+#include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 
 #include "llvm/Support/Process.h"
@@ -37,11 +38,8 @@ int main(int Argc, char **Argv) {
   bool Json = false, Quiet = false, AllowMissingNs = false;
   std::string ForceLoad;
   unsigned Jobs = 0;
-  App.add_option("modules", Modules, "modules (.ko, .ko.xz, .ko.zst, .ko.gz) or folders of them");
-  App.add_option("-k,--kernel", Sources.Kernels, "vmlinux, vmlinuz or modversions.o (repeatable)");
-  App.add_option("-s,--symvers", Sources.Symvers, "Module.symvers, plain or .gz (repeatable)");
-  App.add_option("-m,--modules", Sources.ModuleDirs,
-                 "folder of modules whose exports count too (repeatable)");
+  App.add_option("module", Modules, "modules (.ko, .ko.xz, .ko.zst, .ko.gz) or folders of them");
+  addKernelSourceOptions(App, Sources);
   App.add_option("--diff", Diff,
                  "compare two kernels (each a vmlinux, vmlinuz, modversions.o or symvers); "
                  "modules given are checked against the second")

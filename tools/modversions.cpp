@@ -6,6 +6,7 @@
 #include "ModversionsObject/ModversionsObject.h"
 #include "Support/Error.h"
 #include "Support/FileIO.h"
+#include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -21,11 +22,7 @@ int main(int Argc, char **Argv) {
   KernelSources Sources;
   std::string Output, DumpFile, TargetFrom;
   bool Json = false;
-  App.add_option("-k,--kernel", Sources.Kernels,
-                 "vmlinux, vmlinuz or modversions.o of the kernel (repeatable)");
-  App.add_option("-s,--symvers", Sources.Symvers, "Module.symvers, plain or .gz (repeatable)");
-  App.add_option("-m,--modules", Sources.ModuleDirs,
-                 "folder of modules whose exports count too (repeatable)");
+  addKernelSourceOptions(App, Sources);
   App.add_option("-o,--output", Output, "write the database as an ELF object here");
   App.add_option("--target-from", TargetFrom,
                  "take the ELF target from this object (when only Module.symvers is given)");
