@@ -1,0 +1,227 @@
+# shellcheck shell=bash
+# modver real-kernel harness. Source this file; see docs/kernel-tests.md.
+#
+#   kernel_dir ABI                      -> prints the unpacked cache dir (fetches it if absent)
+#   kernel_headers_tree ABI             -> prints a kbuild-usable headers dir (private copy, see below)
+#   build_kmod ABI SRCDIR OUTDIR [MAKE-ARGS...]
+#                                       -> copies SRCDIR to OUTDIR, builds it there with kbuild
+#   kernel_boot_image ABI               -> prints the image qemu boots (decompressed PVH vmlinux)
+#   boot_and_load ABI KO...             -> boots the ABI's kernel with the modules in an initramfs,
+#                                          loads them in order, prints RESULT/KMSG lines
+#   harness_workdir                     -> prints the temp dir made at source time, removed at exit
+#
+# Environment: MODVER_KERNEL_CACHE (default /var/cache/modver-kernels); MODVER_QEMU_TIMEOUT
+# (seconds per boot, default 180); MODVER_BOOT_BZIMAGE=1 boots vmlinuz instead of the PVH vmlinux;
+# MODVER_QEMU_EXTRA (extra qemu arguments, word-split); MODVER_KEEP_WORK=1 keeps the temp dir.
+# Nothing is written into the source tree: builds go to OUTDIR / the temp dir, the headers copy
+# goes to the cache.
+
+: "${MODVER_KERNEL_CACHE:=/var/cache/modver-kernels}"
+: "${MODVER_QEMU_TIMEOUT:=180}"
+MODVER_KTEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${MODVER_SOURCE_DIR:=$(cd "$MODVER_KTEST_DIR/../.." && pwd)}"
+
+harness_die() { echo "kernel-harness: $*" >&2; return 1; }
+
+# One temp dir per sourcing shell, created when lib.sh is sourced and removed when that shell
+# exits (lib.sh sets an EXIT trap), unless MODVER_KEEP_WORK=1.
+if [ -z "${MODVER_HARNESS_WORK:-}" ] || [ ! -d "$MODVER_HARNESS_WORK" ]; then
+  MODVER_HARNESS_WORK=$(mktemp -d "${TMPDIR:-/tmp}/modver-ktest.XXXXXX")
+  if [ "${MODVER_KEEP_WORK:-0}" != 1 ]; then
+    # shellcheck disable=SC2064
+    trap "rm -rf '$MODVER_HARNESS_WORK'" EXIT
+  fi
+fi
+harness_workdir() { echo "$MODVER_HARNESS_WORK"; }
+
+kernel_dir() {
+  local abi=${1:?kernel_dir ABI}
+  local dir="$MODVER_KERNEL_CACHE/6.1.0-$abi-amd64"
+  if [ ! -e "$dir/.complete" ] || [ ! -e "$dir/.kbuild-version" ]; then
+    "$MODVER_KTEST_DIR/fetch-kernel" "$abi" "$MODVER_KERNEL_CACHE" >/dev/null || harness_die "fetch-kernel $abi failed" || return 1
+  fi
+  echo "$dir"
+}
+
+# Debian splits the kbuild tree in three packages that expect to live at fixed system paths:
+#   /usr/src/linux-headers-R           Makefile is "include /usr/src/linux-headers-<abi>-common/Makefile"
+#                                      (absolute), plus .config, Module.symvers, include/generated, ...
+#   /usr/src/linux-headers-<abi>-common  the kernel's top Makefile, include/, arch/*/include
+#   /usr/lib/linux-kbuild-6.1          scripts/ (modpost, fixdep, genksyms) and tools/
+# Both headers dirs reach kbuild through relative symlinks (scripts -> ../../lib/linux-kbuild-6.1/...),
+# which already resolve inside the unpacked cache dir; only the absolute include in the Makefile
+# (and lib/modules/R/build, which we never use) points outside. So we make a private copy of the
+# small per-flavour dir, CACHE/R/modver-headers/linux-headers-R, whose Makefile includes the cached
+# -common Makefile and whose scripts/tools symlinks point (absolutely) at this ABI's own cached
+# kbuild (fetch-kernel unpacks, per ABI, the linux-kbuild-6.1 version matching its headers, or the
+# nearest the archive has; see CACHE/R/.kbuild-version). The unpacked packages stay untouched and
+# nothing is installed system-wide. The copy is made once, under a lock, and stamped with the
+# kbuild version it was made for.
+kernel_headers_tree() {
+  local abi=${1:?kernel_headers_tree ABI} dir rel tree stamp kver
+  dir=$(kernel_dir "$abi") || return 1
+  rel="6.1.0-$abi-amd64"
+  tree="$dir/modver-headers/linux-headers-$rel"
+  stamp="$dir/modver-headers/.stamp"
+  kver="layout-1 kbuild $(cat "$dir/.kbuild-version")"  # bump layout-N when the recipe changes
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$kver" ]; then
+    (
+      exec 9>"$MODVER_KERNEL_CACHE/.lock-headers-$rel"
+      flock 9
+      [ "$(cat "$stamp" 2>/dev/null)" = "$kver" ] && exit 0
+      rm -rf "$dir/modver-headers"
+      mkdir -p "$dir/modver-headers"
+      cp -a "$dir/usr/src/linux-headers-$rel" "$tree"
+      printf 'include %s/usr/src/linux-headers-6.1.0-%s-common/Makefile\n' "$dir" "$abi" > "$tree/Makefile"
+      ln -sfn "$dir/usr/lib/linux-kbuild-6.1/scripts" "$tree/scripts"
+      ln -sfn "$dir/usr/lib/linux-kbuild-6.1/tools" "$tree/tools"
+      [ -x "$tree/scripts/mod/modpost" ] || { echo "kernel-harness: no modpost in $tree/scripts" >&2; exit 1; }
+      echo "$kver" > "$stamp"
+    ) || return 1
+  fi
+  echo "$tree"
+}
+
+# build_kmod ABI SRCDIR OUTDIR [MAKE-ARGS...]
+# Copies SRCDIR (a Kbuild/Makefile + sources) into OUTDIR and runs
+#   make -C <headers> M=OUTDIR modules MAKE-ARGS...
+# e.g. KBUILD_EXTRA_SYMBOLS=/path/provider/Module.symvers for a module using another's exports.
+# Build output goes to OUTDIR/build.log (shown on failure). Prints nothing on success.
+build_kmod() {
+  local abi=${1:?build_kmod ABI SRCDIR OUTDIR} src=${2:?SRCDIR} out=${3:?OUTDIR}
+  shift 3
+  local tree
+  tree=$(kernel_headers_tree "$abi") || return 1
+  [ -d "$src" ] || harness_die "build_kmod: no source dir $src" || return 1
+  mkdir -p "$out"
+  cp -a "$src/." "$out/"
+  out=$(cd "$out" && pwd)
+  if ! make -C "$tree" M="$out" -j"$(nproc)" modules "$@" >"$out/build.log" 2>&1; then
+    cat "$out/build.log" >&2
+    harness_die "build_kmod: kbuild failed for $src against ABI $abi"
+    return 1
+  fi
+}
+
+# kernel_boot_image ABI -> the file boot_and_load gives to qemu -kernel.
+# Under TCG (no KVM) the bzImage's own XZ decompressor is the slowest part of a boot (seconds, far
+# more on a loaded machine). Debian's kernels are built with CONFIG_PVH, so QEMU can start the
+# decompressed ELF vmlinux directly through its PVH entry note. We unpack it once into
+# CACHE/R/modver-boot/vmlinux (about 65 MiB): the bzImage setup header gives the payload's offset
+# (setup_sects at 0x1f1, payload_offset/length at 0x248/0x24c), the payload is xz/gzip/zstd.
+# Falls back to the bzImage if anything is missing (no PVH note, unknown format) or when
+# MODVER_BOOT_BZIMAGE=1.
+kernel_boot_image() {
+  local abi=${1:?kernel_boot_image ABI} dir bz out
+  dir=$(kernel_dir "$abi") || return 1
+  bz=$(ls "$dir"/boot/vmlinuz-* | head -n1)
+  out="$dir/modver-boot/vmlinux"
+  if [ "${MODVER_BOOT_BZIMAGE:-0}" = 1 ]; then echo "$bz"; return 0; fi
+  if [ ! -e "$dir/modver-boot/.stamp" ]; then
+    (
+      exec 9>"$MODVER_KERNEL_CACHE/.lock-boot-6.1.0-$abi-amd64"
+      flock 9
+      [ -e "$dir/modver-boot/.stamp" ] && exit 0
+      mkdir -p "$dir/modver-boot"
+      rm -f "$out" "$out.tmp"
+      # shellcheck disable=SC2046
+      read -r off len < <(od -An -tu1 -j $((0x1f1)) -N1 "$bz" | { read -r s; [ "$s" -eq 0 ] && s=4
+        set -- $(od -An -tu4 -j $((0x248)) -N8 "$bz"); echo $(( (s + 1) * 512 + $1 )) "$2"; })
+      magic=$(od -An -tx1 -j "$off" -N4 "$bz" | tr -d ' \n')
+      case "$magic" in
+        fd377a58) unz="xz -dc --single-stream" ;;
+        1f8b*)    unz="gzip -dc" ;;
+        28b52ffd) unz="zstd -dcq" ;;
+        *) unz="" ;;
+      esac
+      # The payload may carry trailing bytes (appended size): ignore the decompressor's status and
+      # judge the result by its PVH note (XEN_ELFNOTE_PHYS32_ENTRY, type 18) instead.
+      [ -n "$unz" ] && { tail -c +$((off + 1)) "$bz" | head -c "$len" | $unz > "$out.tmp" 2>/dev/null || true; }
+      if [ -s "$out.tmp" ] && readelf -n "$out.tmp" 2>/dev/null | grep -q 'Xen.*0x00000012\|Unknown note type: (0x00000012)'; then
+        mv "$out.tmp" "$out"
+      else
+        rm -f "$out.tmp"
+        echo "kernel-harness: no PVH vmlinux for ABI $abi (payload magic $magic); booting the bzImage" >&2
+      fi
+      touch "$dir/modver-boot/.stamp"
+    ) || return 1
+  fi
+  if [ -e "$out" ]; then echo "$out"; else echo "$bz"; fi
+}
+
+# Build the static loader once per work dir.
+harness_loader() {
+  local w bin
+  w=$(harness_workdir)
+  bin="$w/loader"
+  if [ ! -x "$bin" ]; then
+    gcc -static -Os -Wall -o "$bin" "$MODVER_KTEST_DIR/loader.c" >&2 || harness_die "cannot build loader" || return 1
+  fi
+  echo "$bin"
+}
+
+# boot_and_load ABI KO...
+# Boots the ABI's kernel (kernel_boot_image: the PVH vmlinux, or boot/vmlinuz-*) under QEMU (TCG, no KVM) with an initramfs holding
+# busybox-static, the loader and the given modules; the loader loads them in the order given,
+# then init powers off. Prints on stdout:
+#   RESULT <file>.ko ok taint=<module taint flags, e.g. OE> name=<module name>
+#   RESULT <file>.ko fail errno=<n> name=<module name>
+#   KMSG <file>.ko <kernel log message produced by that load>      (zero or more per module)
+#   KTAINT <hex kernel taint mask after all loads>
+#   LOADER-START uptime=<guest /proc/uptime when init starts: kernel boot cost inside the guest>
+#   BOOT abi=<abi> seconds=<wall time of qemu> modules=<n>
+# Returns 0 when the boot ran to completion (whatever the modules did), 1 otherwise; the full
+# serial log is kept as <workdir>/boot-XXXX/console.log and its tail is shown on failure.
+boot_and_load() {
+  local abi=${1:?boot_and_load ABI KO...}
+  shift
+  local dir w loader kernel root n=0 ko list="" start end rc
+  dir=$(kernel_dir "$abi") || return 1
+  loader=$(harness_loader) || return 1
+  w=$(harness_workdir)
+  local bw
+  bw=$(mktemp -d "$w/boot-XXXX")
+  root="$bw/root"
+  mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,modules}
+  kernel=$(kernel_boot_image "$abi") || return 1
+  cp /usr/bin/busybox "$root/bin/busybox"
+  for a in sh mount poweroff reboot cat echo sleep; do ln -s busybox "$root/bin/$a"; done
+  cp "$loader" "$root/bin/loader"
+  for ko in "$@"; do
+    [ -f "$ko" ] || harness_die "boot_and_load: no such module file $ko" || return 1
+    n=$((n + 1))
+    # Keep the file name (the loader reports it); prefix with the position to allow duplicates.
+    mkdir -p "$root/modules/$n"
+    cp "$ko" "$root/modules/$n/"
+    list="$list /modules/$n/$(basename "$ko")"
+  done
+  cat > "$root/init" <<EOF
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "LOADER-START uptime=\$(cat /proc/uptime)"
+/bin/loader$list
+poweroff -f
+EOF
+  chmod +x "$root/init"
+  (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --reproducible) > "$bw/initramfs.cpio"
+  start=$(date +%s.%N)
+  rc=0
+  # shellcheck disable=SC2086  # MODVER_QEMU_EXTRA is split into words on purpose
+  timeout --foreground -k 5 "$MODVER_QEMU_TIMEOUT" \
+    qemu-system-x86_64 -nographic -nodefaults -serial stdio -no-reboot -m 512 \
+      -kernel "$kernel" -initrd "$bw/initramfs.cpio" ${MODVER_QEMU_EXTRA:-} \
+      -append "console=ttyS0 quiet panic=-1 oops=panic rdinit=/init" \
+      </dev/null >"$bw/console.log" 2>&1 || rc=$?
+  end=$(date +%s.%N)
+  # SeaBIOS leaves terminal escapes in front of the first line init prints, hence no ^ there.
+  tr -d '\r' < "$bw/console.log" | sed -n 's/.*\(LOADER-START .*\)/\1/p; /^\(RESULT\|KMSG\|KTAINT\) /p'
+  printf 'BOOT abi=%s seconds=%.1f modules=%d image=%s\n' "$abi" "$(echo "$end - $start" | bc)" "$n" "$(basename "$kernel")"
+  if [ "$rc" -ne 0 ] || ! grep -q '^LOADER-DONE' "$bw/console.log"; then
+    echo "kernel-harness: boot of ABI $abi did not complete (qemu exit $rc; 124 = timeout)." \
+         "Console log: $bw/console.log (MODVER_KEEP_WORK=1 keeps it). Tail:" >&2
+    tail -n 30 "$bw/console.log" | tr -d '\r' >&2
+    return 1
+  fi
+}
