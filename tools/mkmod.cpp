@@ -1,0 +1,111 @@
+// mkmod: relink a module with exactly the version records it needs. A thin driver over lib/.
+#include "KernelDb/KernelDb.h"
+#include "MkMod/MkModBatch.h"
+#include "Relink/Relink.h"
+#include "ToolMain/KernelOptions.h"
+#include "ToolMain/ToolMain.h"
+
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+
+using namespace modver;
+
+int main(int Argc, char **Argv) {
+  CLI::App App{"Give a module the symbol version records of the kernel it was compiled "
+               "against, by relinking it (ld -r) with a versions object: no compiler, no "
+               "kernel tree.",
+               "mkmod"};
+  std::vector<std::string> Inputs;
+  KernelSources Sources;
+  std::string Output, OutDir, LinkerPath;
+  MkModOptions Options;
+  bool InPlace = false, Quiet = false;
+  unsigned Jobs = 0;
+  App.add_option("input", Inputs, "relocatable objects or .ko files (.ko.xz/.zst/.gz too)")
+      ->required();
+  App.add_option("-o,--output", Output, "the module to write (all inputs linked into it)");
+  App.add_option("-O,--output-dir", OutDir,
+                 "write each input as its own module into this folder (folders are walked)");
+  addKernelSourceOptions(App, Sources);
+  App.add_option("--modversions", Sources.Kernels, "a modversions.o written by modversions")
+      ->allow_extra_args(false);
+  App.add_flag("--extended", Options.Records.ForceExtended,
+               "write every record to the extended tables too (__version_ext_*)");
+  App.add_flag("--all", Options.Records.All,
+               "link the whole table, not only the records the module needs");
+  App.add_flag("--allow-unresolved", Options.Records.AllowUnresolved,
+               "leave symbols the kernel does not export without a record");
+  App.add_flag("--force", Options.Force,
+               "relink even when the object was compiled against another kernel (unsafe)");
+  App.add_flag("--in-place", InPlace, "rewrite each input in place");
+  App.add_option("--linker", LinkerPath,
+                 "run this linker (ld, ld.lld, a path) instead of the built-in LLD");
+  App.add_flag("-q,--quiet", Quiet, "no progress line and no summary");
+  App.add_option("-j,--jobs", Jobs, "threads that prepare modules (default: one per core)");
+  addVersionFlag(App);
+  CLI11_PARSE_TOOL(App, Argc, Argv);
+
+  ToolErrors Report("mkmod");
+  if (int(!Output.empty()) + int(!OutDir.empty()) + int(InPlace) != 1)
+    return Report.usage("give exactly one of -o FILE, -O DIR or --in-place");
+  Options.InPlace = InPlace;
+
+  std::vector<MkModItem> Items;
+  if (!Output.empty()) {
+    Items.push_back({Inputs, Output});
+  } else if (InPlace) {
+    for (const std::string &In : Inputs)
+      Items.push_back({{In}, In});
+  } else {
+    auto Found = itemsForOutputDir(Inputs, OutDir);
+    if (!Found)
+      return Report.fail(Found.takeError());
+    Items = std::move(*Found);
+  }
+
+  if (Sources.empty()) {
+    auto Running = runningKernelSources();
+    if (!Running)
+      return Report.fail(Running.takeError());
+    Sources = std::move(*Running);
+  }
+  auto Db = loadKernelDb(Sources);
+  if (!Db)
+    return Report.fail(Db.takeError());
+
+  auto Script = findLinkerScript("modver.lds", Argv[0]);
+  if (!Script)
+    return Report.fail(Script.takeError());
+  auto L = LinkerPath.empty() ? Linker::inProcess() : Linker::external(LinkerPath);
+  if (!L)
+    return Report.fail(L.takeError());
+
+  BatchOptions Batch;
+  Batch.Threads = Jobs;
+  if (!Quiet && Items.size() > 1 && llvm::sys::Process::StandardErrIsDisplayed())
+    Batch.Progress = [](size_t Done, size_t Total) {
+      llvm::errs() << "\rmkmod: " << Done << "/" << Total << " modules"
+                   << (Done == Total ? "\n" : "");
+    };
+  std::vector<MkModItemResult> Results = runMkMod(Items, *Db, Options, **L, *Script, Batch);
+
+  size_t Written = 0, Refused = 0, Failed = 0;
+  for (const MkModItemResult &R : Results) {
+    for (const std::string &W : R.Warnings)
+      Report.warn(W);
+    if (R.Error.empty())
+      ++Written;
+    else {
+      ++(R.Refused ? Refused : Failed);
+      llvm::errs() << "mkmod: error: " << R.Error << "\n";
+    }
+  }
+  if (!Quiet && Results.size() > 1)
+    llvm::errs() << "mkmod: " << Written << " written, " << Refused << " refused, " << Failed
+                 << " failed\n";
+  if (Failed)
+    return ExitError;
+  return Refused ? ExitNegative : ExitOk;
+}
