@@ -127,6 +127,25 @@ TEST(ModuleExports, BigEndianPowerPC64) {
   expectStandardExports(*Db);
 }
 
+// Before Linux 5.19 a __kcrctab slot was filled by a relocation against __crc_<sym>, an
+// absolute symbol the genksyms linker script defined during `ld -r`.
+TEST(ModuleExports, CrcsFromAbsoluteSymbols) {
+  TempDir Dir;
+  std::string Src = moduleSource({Specs[0], Specs[2]}, KsymtabForm::Prel32, false) +
+                    "__asm__(\".section \\\"___kcrctab+zeta_func\\\",\\\"a\\\"\\n"
+                    ".weak __crc_zeta_func\\n.long __crc_zeta_func\\n.previous\\n"
+                    ".section \\\"___kcrctab_gpl+gpl_func\\\",\\\"a\\\"\\n"
+                    ".weak __crc_gpl_func\\n.long __crc_gpl_func + 0\\n.previous\\n\");\n";
+  std::string Ko = linkModule(Dir, compile(Dir, "demo.c", Src), "demo.ko", {"ld"},
+                              "__crc_zeta_func = 0x11111111;\n__crc_gpl_func = 0xdeadbeef;\n");
+  auto Db = readExportsOf(Ko);
+  ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
+  ASSERT_EQ(Db->size(), 2u);
+  EXPECT_EQ(Db->find("zeta_func")->Crc, 0x11111111u);
+  EXPECT_TRUE(Db->find("zeta_func")->HasCrc);
+  EXPECT_EQ(Db->find("gpl_func")->Crc, 0xdeadbeefu);
+}
+
 TEST(ModuleExports, NotElf) {
   auto R = readModuleExports("junk.ko", "hello, world", "junk");
   EXPECT_EQ(errorOf(std::move(R)), "junk.ko: not an ELF file");

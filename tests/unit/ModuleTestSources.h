@@ -99,12 +99,14 @@ inline constexpr const char *ModuleLinkerScript = R"(SECTIONS {
 }
 )";
 
-// `ld -r` Object into Dir/Name with the module script; Linker and its flags as given
-// (ld.lld links any target, GNU ld only the host's).
+// `ld -r` Object into Dir/Name with the module script (plus ExtraScript, e.g. symbol
+// assignments); Linker and its flags as given (ld.lld links any target, GNU ld only the
+// host's).
 inline std::string linkModule(const TempDir &Dir, const std::string &Object,
                               const std::string &Name,
-                              const std::vector<std::string> &LinkerArgv = {"ld"}) {
-  std::string Script = Dir.write("module.lds", ModuleLinkerScript);
+                              const std::vector<std::string> &LinkerArgv = {"ld"},
+                              const std::string &ExtraScript = "") {
+  std::string Script = Dir.write("module.lds", ModuleLinkerScript + ExtraScript);
   std::string Out = Dir.file(Name);
   std::vector<std::string> Argv = LinkerArgv;
   for (const std::string &A : {std::string("-r"), std::string("-T"), Script, std::string("-o"),
