@@ -3,6 +3,11 @@
 // Slower than LLD in-process (a process start and the linker's own start-up per module), but
 // it is the way to use GNU ld, a cross linker, or a newer ld.lld than the one modver is built
 // against. Nothing is shared between links, so no lock is needed.
+//
+// The arguments are GNU ld's -r -T -o, which every ELF linker accepts. One difference is
+// papered over: LLD drops input build IDs, so an LLD program (recognised once, by its
+// --version) is also given the module's ID (see BuildId.h).
+#include "Relink/BuildId.h"
 #include "Relink/Relink.h"
 #include "Relink/TempOutput.h"
 
@@ -19,13 +24,35 @@ namespace {
 
 class ExternalLinker final : public Linker {
 public:
-  explicit ExternalLinker(std::string Program) : Program(std::move(Program)) {}
+  ExternalLinker(std::string Program, bool IsLld) : Program(std::move(Program)), IsLld(IsLld) {}
   llvm::Error link(const RelinkJob &Job) override;
   std::string name() const override { return Program; }
 
 private:
   std::string Program; // full path
+  bool IsLld;          // LLD in any of its spellings (ld.lld, ld.lld-14, a renamed copy)
 };
+
+// Whether Program is LLD: its --version says "LLD" ("Debian LLD 14.0.6 (compatible with GNU
+// linkers)"); GNU ld says "GNU ld". A program that cannot say is treated as not LLD.
+bool isLld(llvm::StringRef Program) {
+  llvm::SmallString<128> OutPath;
+  if (llvm::sys::fs::createTemporaryFile("modver-ld-version", "txt", OutPath))
+    return false;
+  llvm::Optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
+                                                 llvm::StringRef(OutPath),
+                                                 llvm::StringRef("/dev/null")};
+  int Status = llvm::sys::ExecuteAndWait(Program, {Program, "--version"}, llvm::None, Redirects);
+  bool Result = false;
+  if (Status == 0) {
+    if (auto Buf = readFile(OutPath))
+      Result = (*Buf)->getBuffer().contains("LLD");
+    else
+      llvm::consumeError(Buf.takeError());
+  }
+  llvm::sys::fs::remove(OutPath);
+  return Result;
+}
 
 llvm::Error ExternalLinker::link(const RelinkJob &Job) {
   auto Temp = TempOutput::create(Job.OutputPath);
@@ -45,6 +72,14 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
   } RemoveLogOnExit{LogPath};
 
   std::vector<llvm::StringRef> Args = {Program, "-r", "-T", Job.ScriptPath, "-o", Temp->path()};
+  std::string BuildIdArg;
+  if (IsLld) {
+    std::string BuildId = findBuildIdHex(Job.Inputs);
+    if (!BuildId.empty()) {
+      BuildIdArg = "--build-id=0x" + BuildId;
+      Args.push_back(BuildIdArg);
+    }
+  }
   for (const std::string &Input : Job.Inputs)
     Args.push_back(Input);
   llvm::Optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
@@ -90,7 +125,8 @@ llvm::Expected<std::unique_ptr<Linker>> Linker::external(llvm::StringRef Program
   }
   if (!llvm::sys::fs::can_execute(Path))
     return fileError(Path, "linker is not an executable file");
-  return std::make_unique<ExternalLinker>(std::move(Path));
+  bool Lld = isLld(Path);
+  return std::make_unique<ExternalLinker>(std::move(Path), Lld);
 }
 
 } // namespace modver

@@ -15,7 +15,9 @@
 //   (it is idempotent and process-wide; it also turns a crash inside LLD into a return).
 // - --threads=1: a longjmp out of LLD from a worker thread of llvm::parallel would not come
 //   back to our RunSafely(), and for modules (a few hundred KiB) threads do not pay anyway.
+// - LLD drops input build IDs; --build-id=0x<the module's ID> keeps it (see BuildId.h).
 // - llvm::cl::ParseCommandLineOptions is never called: LLD 14 does not need it for -r links.
+#include "Relink/BuildId.h"
 #include "Relink/Relink.h"
 #include "Relink/TempOutput.h"
 
@@ -74,6 +76,10 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
 
   std::vector<const char *> Args = {LldArgv0,   "-r", "--threads=1",     "-T",
                                     Job.ScriptPath.c_str(), "-o", Temp->path().c_str()};
+  std::string BuildId = findBuildIdHex(Job.Inputs);
+  std::string BuildIdArg = "--build-id=0x" + BuildId;
+  if (!BuildId.empty())
+    Args.push_back(BuildIdArg.c_str());
   for (const std::string &Input : Job.Inputs)
     Args.push_back(Input.c_str());
 

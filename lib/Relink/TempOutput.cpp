@@ -100,12 +100,12 @@ std::string firstDiagnosticLine(llvm::StringRef Text, llvm::StringRef ProgramNam
       break;
     }
   }
-  // "/usr/bin/ld: ..." or "ld.lld: ...": the program name says nothing the caller's message
-  // does not already say.
+  // "/usr/bin/ld: ...", "ld.lld: ..." or GNU ld's "ld:script.lds:1: ...": the program name
+  // says nothing the caller's message does not already say.
   for (llvm::StringRef Prefix : {ProgramName, llvm::sys::path::filename(ProgramName)}) {
     if (!Prefix.empty() && Chosen.startswith(Prefix) &&
-        Chosen.drop_front(Prefix.size()).startswith(": ")) {
-      Chosen = Chosen.drop_front(Prefix.size() + 2);
+        Chosen.drop_front(Prefix.size()).startswith(":")) {
+      Chosen = Chosen.drop_front(Prefix.size() + 1).ltrim();
       break;
     }
   }
