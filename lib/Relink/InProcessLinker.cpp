@@ -74,8 +74,8 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
   if (!Temp)
     return Temp.takeError();
 
-  std::vector<const char *> Args = {LldArgv0,   "-r", "--threads=1",     "-T",
-                                    Job.ScriptPath.c_str(), "-o", Temp->path().c_str()};
+  std::vector<const char *> Args = {LldArgv0, "-r", "--threads=1", "-T", Job.ScriptPath.c_str(),
+                                    "-o", Temp->path().c_str()};
   std::string BuildId = findBuildIdHex(Job.Inputs);
   std::string BuildIdArg = "--build-id=0x" + BuildId;
   if (!BuildId.empty())
@@ -105,7 +105,7 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
   OutOS.flush();
   ErrOS.flush();
 
-  if (RetCode != 0 && wasSignal(RetCode)) {
+  if (wasSignal(RetCode)) {
     Unusable = true;
     return fileError(Job.OutputPath, "in-process LLD crashed (signal " +
                                          llvm::Twine(RetCode - 128) + ")");
