@@ -10,6 +10,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <cstring>
+
 namespace modver {
 
 namespace {
@@ -18,6 +20,16 @@ namespace {
 constexpr size_t MaxReleaseLength = 64;
 constexpr size_t MaxVermagicLength = 512;
 constexpr uint64_t MaxConfigSize = uint64_t(64) << 20;
+
+// StringRef::find is a simple loop; glibc's memmem is several times faster, which matters
+// when searching a 60 MiB vmlinux for a marker that is usually absent (IKCFG_ST).
+size_t findFrom(llvm::StringRef Haystack, llvm::StringRef Needle, size_t From) {
+  if (From > Haystack.size())
+    return llvm::StringRef::npos;
+  const void *Hit = ::memmem(Haystack.data() + From, Haystack.size() - From, Needle.data(),
+                             Needle.size());
+  return Hit ? size_t(static_cast<const char *>(Hit) - Haystack.data()) : llvm::StringRef::npos;
+}
 
 bool isPrintable(llvm::StringRef S) {
   return llvm::all_of(S, [](char C) { return C >= 0x20 && C < 0x7f; });
@@ -34,8 +46,8 @@ std::string findBannerRelease(llvm::StringRef Image) {
   // linux_banner is "Linux version <release> (<builder>) ..."; the /proc format string
   // "%s version %s (" does not match because of the '%'.
   const llvm::StringRef Marker = "Linux version ";
-  for (size_t Pos = Image.find(Marker); Pos != llvm::StringRef::npos;
-       Pos = Image.find(Marker, Pos + 1)) {
+  for (size_t Pos = findFrom(Image, Marker, 0); Pos != llvm::StringRef::npos;
+       Pos = findFrom(Image, Marker, Pos + 1)) {
     llvm::StringRef Rest = Image.substr(Pos + Marker.size(), MaxReleaseLength + 2);
     size_t End = Rest.find(' ');
     if (End == llvm::StringRef::npos || !Rest.substr(End).startswith(" ("))
@@ -56,8 +68,8 @@ std::string findVermagic(llvm::StringRef Image, llvm::StringRef Release) {
     return {};
   std::string Prefix = Release.str() + " ";
   std::string Fallback;
-  for (size_t Pos = Image.find(Prefix); Pos != llvm::StringRef::npos;
-       Pos = Image.find(Prefix, Pos + 1)) {
+  for (size_t Pos = findFrom(Image, Prefix, 0); Pos != llvm::StringRef::npos;
+       Pos = findFrom(Image, Prefix, Pos + 1)) {
     llvm::StringRef Rest = Image.substr(Pos, MaxVermagicLength);
     size_t End = Rest.find('\0');
     if (End == llvm::StringRef::npos)
@@ -80,10 +92,10 @@ std::string findVermagic(llvm::StringRef Image, llvm::StringRef Release) {
 
 std::optional<bool> findForceLoad(llvm::StringRef Image) {
   const llvm::StringRef Start = "IKCFG_ST", End = "IKCFG_ED";
-  for (size_t Pos = Image.find(Start); Pos != llvm::StringRef::npos;
-       Pos = Image.find(Start, Pos + 1)) {
+  for (size_t Pos = findFrom(Image, Start, 0); Pos != llvm::StringRef::npos;
+       Pos = findFrom(Image, Start, Pos + 1)) {
     llvm::StringRef Blob = Image.drop_front(Pos + Start.size());
-    size_t Stop = Blob.find(End);
+    size_t Stop = findFrom(Blob, End, 0);
     if (Stop != llvm::StringRef::npos)
       Blob = Blob.take_front(Stop);
     if (detectCompression(Blob) != Compression::Gzip)
