@@ -86,4 +86,9 @@ llvm::StringRef releaseOfVermagic(llvm::StringRef Vermagic) {
   return Vermagic.take_until([](char C) { return C == ' '; });
 }
 
+llvm::StringRef flagsOfVermagic(llvm::StringRef Vermagic) {
+  size_t Space = Vermagic.find(' ');
+  return Space == llvm::StringRef::npos ? llvm::StringRef() : Vermagic.drop_front(Space + 1);
+}
+
 } // namespace modver

@@ -52,4 +52,8 @@ bool isGplCompatibleLicense(llvm::StringRef License);
 // "6.1.0-56-amd64"): the part the loader skips when the module carries __versions.
 llvm::StringRef releaseOfVermagic(llvm::StringRef Vermagic);
 
+// What follows the release ("SMP preempt mod_unload modversions "): the part the loader still
+// compares when the module carries __versions. Empty when there is no space.
+llvm::StringRef flagsOfVermagic(llvm::StringRef Vermagic);
+
 } // namespace modver

@@ -1,19 +1,12 @@
 #include "VersionRecords/VersionRecords.h"
 
+#include "ModuleInfo/ModuleInfo.h"
+
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace modver {
-
-llvm::StringRef vermagicRelease(llvm::StringRef Vermagic) {
-  return Vermagic.take_until([](char C) { return C == ' '; });
-}
-
-llvm::StringRef vermagicFlags(llvm::StringRef Vermagic) {
-  size_t Space = Vermagic.find(' ');
-  return Space == llvm::StringRef::npos ? llvm::StringRef() : Vermagic.drop_front(Space + 1);
-}
 
 llvm::Expected<RecordPlan> planRecords(llvm::StringRef ObjectName,
                                        llvm::ArrayRef<std::string> Imports, const SymbolDb &Db,
@@ -85,14 +78,14 @@ GuardVerdict checkCompiledAgainst(const CompiledAgainst &Object,
                          "bare Module.symvers?): nothing can tell whether the object was "
                          "compiled against it");
 
-  llvm::StringRef ObjRelease = vermagicRelease(Object.Vermagic);
+  llvm::StringRef ObjRelease = releaseOfVermagic(Object.Vermagic);
   if (!ObjRelease.empty() && !K.Release.empty() && ObjRelease != K.Release)
     V.Refusals.push_back("it was compiled against kernel " + ObjRelease.str() +
                          " (vermagic) but the database describes " + K.Release +
                          ": records from another kernel would hide an ABI mismatch; rebuild it "
                          "against " + K.Release + "'s headers");
   if (!Object.Vermagic.empty() && !K.Vermagic.empty() &&
-      vermagicFlags(Object.Vermagic) != vermagicFlags(K.Vermagic))
+      flagsOfVermagic(Object.Vermagic) != flagsOfVermagic(K.Vermagic))
     V.Refusals.push_back("its vermagic '" + Object.Vermagic + "' does not match the kernel's '" +
                          K.Vermagic + "' after the release: the kernel would refuse it");
 

@@ -76,9 +76,4 @@ struct GuardVerdict {
 GuardVerdict checkCompiledAgainst(const CompiledAgainst &Object,
                                   llvm::ArrayRef<std::string> Imports, const SymbolDb &Db);
 
-// "6.1.0-56-amd64" from "6.1.0-56-amd64 SMP preempt mod_unload modversions ".
-llvm::StringRef vermagicRelease(llvm::StringRef Vermagic);
-// What follows the release: the part the loader compares when version records exist.
-llvm::StringRef vermagicFlags(llvm::StringRef Vermagic);
-
 } // namespace modver

@@ -54,6 +54,8 @@ TEST(ModuleInfo, ReleaseOfVermagic) {
             "6.1.0-56-amd64");
   EXPECT_EQ(releaseOfVermagic("6.1.0"), "6.1.0");
   EXPECT_EQ(releaseOfVermagic(""), "");
+  EXPECT_EQ(flagsOfVermagic("6.1.0 SMP mod_unload "), "SMP mod_unload ");
+  EXPECT_EQ(flagsOfVermagic("6.1.0"), "");
 }
 
 TEST(ModuleInfo, ReadsFromObject) {

@@ -141,8 +141,3 @@ TEST(Guard, DatabaseWithoutReleaseWarns) {
   ASSERT_EQ(V.Warnings.size(), 1u);
 }
 
-TEST(Vermagic, SplitsReleaseAndFlags) {
-  EXPECT_EQ(vermagicRelease("6.1.0 SMP mod_unload "), "6.1.0");
-  EXPECT_EQ(vermagicFlags("6.1.0 SMP mod_unload "), "SMP mod_unload ");
-  EXPECT_EQ(vermagicFlags("6.1.0"), "");
-}
