@@ -8,6 +8,7 @@
 // papered over: LLD drops input build IDs, so an LLD program (recognised once, by its
 // --version) is also given the module's ID (see BuildId.h).
 #include "Relink/BuildId.h"
+#include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
 #include "Relink/TempOutput.h"
 
@@ -80,7 +81,15 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
       Args.push_back(BuildIdArg);
     }
   }
-  for (const std::string &Input : Job.Inputs)
+  // LLD in any spelling re-merges SHF_MERGE sections; GNU ld keeps them (see MergeFlags.h).
+  UnmergedInputs Inputs{Job.Inputs, {}};
+  if (IsLld) {
+    auto Unmerged = withoutMergeFlags(Job.Inputs);
+    if (!Unmerged)
+      return Unmerged.takeError();
+    Inputs = std::move(*Unmerged);
+  }
+  for (const std::string &Input : Inputs.Paths)
     Args.push_back(Input);
   llvm::Optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
                                                  llvm::StringRef(LogPath),
@@ -105,6 +114,8 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
                               " and no message";
     return fileError(Job.OutputPath, Program + ": " + Line);
   }
+  if (llvm::Error E = restoreMergeFlags(Temp->path(), Inputs.Cleared))
+    return E;
   return Temp->commit();
 }
 

@@ -18,6 +18,7 @@
 // - LLD drops input build IDs; --build-id=0x<the module's ID> keeps it (see BuildId.h).
 // - llvm::cl::ParseCommandLineOptions is never called: LLD 14 does not need it for -r links.
 #include "Relink/BuildId.h"
+#include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
 #include "Relink/TempOutput.h"
 
@@ -80,7 +81,10 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
   std::string BuildIdArg = "--build-id=0x" + BuildId;
   if (!BuildId.empty())
     Args.push_back(BuildIdArg.c_str());
-  for (const std::string &Input : Job.Inputs)
+  auto Inputs = withoutMergeFlags(Job.Inputs);
+  if (!Inputs)
+    return Inputs.takeError();
+  for (const std::string &Input : Inputs->Paths)
     Args.push_back(Input.c_str());
 
   std::string Out, Err;
@@ -116,6 +120,8 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
       Line = "failed without a message";
     return fileError(Job.OutputPath, "in-process LLD: " + Line);
   }
+  if (llvm::Error E = restoreMergeFlags(Temp->path(), Inputs->Cleared))
+    return E;
   return Temp->commit();
 }
 
