@@ -35,7 +35,7 @@ int main(int Argc, char **Argv) {
   std::vector<std::string> Modules;
   KernelSources Sources;
   std::vector<std::string> Diff;
-  bool Json = false, Quiet = false, AllowMissingNs = false;
+  bool Json = false, Quiet = false, AllowMissingNs = false, KeepGoing = false;
   std::string ForceLoad;
   unsigned Jobs = 0;
   App.add_option("module", Modules, "modules (.ko, .ko.xz, .ko.zst, .ko.gz) or folders of them");
@@ -52,6 +52,9 @@ int main(int Argc, char **Argv) {
       ->check(CLI::IsMember({"yes", "no"}));
   App.add_flag("--allow-missing-namespace-imports", AllowMissingNs,
                "the kernel has CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
+  App.add_flag("--keep-going", KeepGoing,
+               "report every problem: go on after a bad module_layout or vermagic, where the "
+               "kernel stops (the verdict is the same)");
   App.add_option("-j,--jobs", Jobs, "threads (default: one per core)");
   addVersionFlag(App);
   CLI11_PARSE_TOOL(App, Argc, Argv);
@@ -61,6 +64,7 @@ int main(int Argc, char **Argv) {
   if (!ForceLoad.empty())
     Options.ForceLoad = ForceLoad == "yes";
   Options.AllowMissingNamespaceImports = AllowMissingNs;
+  Options.KeepGoing = KeepGoing;
 
   auto Paths = collectModulePaths(Modules);
   if (!Paths)

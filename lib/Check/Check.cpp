@@ -15,6 +15,7 @@ public:
       : M(M), Db(Db), Out(Out) {
     ForceLoad = Opt.ForceLoad ? *Opt.ForceLoad : Db.kernel().ForceLoad.value_or(true);
     AllowMissingNs = Opt.AllowMissingNamespaceImports;
+    KeepGoing = Opt.KeepGoing;
     if (const std::vector<VersionRecord> *Records = M.Versions.effective())
       for (const VersionRecord &R : *Records)
         RecordOf.try_emplace(R.Name, R.Crc); // the loader takes the first match
@@ -25,10 +26,10 @@ public:
 
   void run() {
     checkModuleLayout();
-    if (Out.Result == Verdict::Refused)
+    if (Out.Result == Verdict::Refused && !KeepGoing)
       return; // the loader stops at the first failed step
     checkVermagic();
-    if (Out.Result == Verdict::Refused)
+    if (Out.Result == Verdict::Refused && !KeepGoing)
       return;
     for (const ImportedSymbol &S : M.Undefined)
       resolve(S);
@@ -40,6 +41,7 @@ private:
   CheckResult &Out;
   bool ForceLoad = true;
   bool AllowMissingNs = false;
+  bool KeepGoing = false;
   bool ForcedOnce = false;
   llvm::StringMap<uint32_t> RecordOf;
   llvm::StringSet<> ImportedNs;

@@ -48,6 +48,10 @@ struct CheckOptions {
   std::optional<bool> ForceLoad;
   // CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS.
   bool AllowMissingNamespaceImports = false;
+  // Report every problem: go on checking vermagic and the imports after a refused
+  // module_layout or vermagic, where the loader (and, by default, checkModule) stops. The
+  // verdict is the same either way; only the list of problems grows.
+  bool KeepGoing = false;
 };
 
 struct CheckResult {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace modver;
 using namespace modver::test;
 
@@ -130,6 +132,39 @@ TEST(LoaderRules, ModuleLayoutIsCheckedFirstAndStopsTheLoad) {
   EXPECT_EQ(R.Problems[0].Message, "disagrees about version of symbol module_layout");
   EXPECT_EQ(R.Problems[0].ModuleCrc, 0x99u);
   EXPECT_EQ(R.Problems[0].KernelCrc, 0x11111111u);
+}
+
+TEST(LoaderRules, KeepGoingReportsEveryProblemWithTheSameVerdict) {
+  ModuleSpec S;
+  S.Vermagic = "6.1.0-56-amd64 SMP mod_unload modversions ";
+  S.Records = {{{"module_layout", 0x99}, {"_printk", 0x12}}};
+  S.Calls.push_back("not_exported_anywhere");
+  CheckResult Stop = check(S);
+  EXPECT_EQ(Stop.Result, Verdict::Refused);
+  EXPECT_EQ(kinds(Stop), std::vector<ProblemKind>{ProblemKind::BadModuleLayout});
+
+  CheckOptions Opt;
+  Opt.KeepGoing = true;
+  CheckResult All = check(S, Opt);
+  EXPECT_EQ(All.Result, Verdict::Refused);
+  std::vector<ProblemKind> K = kinds(All);
+  ASSERT_EQ(K.size(), 4u);
+  EXPECT_EQ(K[0], ProblemKind::BadModuleLayout);
+  EXPECT_EQ(K[1], ProblemKind::BadVermagic);
+  std::sort(K.begin() + 2, K.end());
+  EXPECT_EQ(K[2], ProblemKind::UnknownSymbol);
+  EXPECT_EQ(K[3], ProblemKind::DisagreesVersion);
+  for (const Problem &P : All.Problems)
+    if (P.Kind == ProblemKind::DisagreesVersion) {
+      EXPECT_EQ(P.Symbol, "_printk");
+      EXPECT_EQ(P.ModuleCrc, 0x12u);
+      EXPECT_EQ(P.KernelCrc, 0x22222222u);
+    }
+
+  // Nothing wrong: nothing more to report.
+  CheckResult Fine = check({}, Opt);
+  EXPECT_EQ(Fine.Result, Verdict::Loads);
+  EXPECT_TRUE(Fine.Problems.empty());
 }
 
 TEST(LoaderRules, UnknownSymbolIsRefusedButUnknownWeakIsFine) {
