@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# modcheck against an independent oracle, on the real Debian corpus.
+#
+#   A->B  the modules of ABI A (the oldest of MODVER_KERNEL_ABIS) against ABI B's (the newest)
+#         kernel: every module is refused (module_layout differs between the ABIs), so beyond
+#         the verdicts the test compares, per module, the SET of symbols whose CRC disagrees
+#         (modcheck --keep-going reports past module_layout) and the set of missing symbols;
+#   B->B  B's own modules against B: every one compatible, for both.
+#
+# The oracle (oracle.py) reads nothing modver produced: the __versions records come from
+# kmod (`modprobe --dump-modversions`), the undefined symbols from binutils (`readelf -sW`),
+# the kernel's CRCs from B's Module.symvers, as RHEL's weak-modules judges modules via depmod.
+# modcheck reads B's compressed vmlinuz and B's module tree instead.
+#
+# Environment: MODVER_TOOLS_DIR (modcheck's folder), MODVER_KERNEL_ABIS ("47;56"),
+# MODVER_KERNEL_CACHE (/var/cache/modver-kernels), MODVER_ORACLE_JOBS (2),
+# MODVER_KEEP_WORK=1 keeps the temporary folder. Exit 77 (skip) when the cache is missing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tools=${MODVER_TOOLS_DIR:-$here/../../build/tools}
+cache=${MODVER_KERNEL_CACHE:-/var/cache/modver-kernels}
+jobs=${MODVER_ORACLE_JOBS:-2}
+read -r -a abis <<<"$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';' ' ')"
+A=${abis[0]}
+B=${abis[${#abis[@]}-1]}
+relA=6.1.0-$A-amd64
+relB=6.1.0-$B-amd64
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+t_all=$(now)
+
+for tool in modprobe readelf python3 xargs; do
+  command -v "$tool" >/dev/null || { echo "oracle: SKIP: $tool not installed" >&2; exit 77; }
+done
+[ -x "$tools/modcheck" ] || { echo "oracle: no modcheck in $tools (set MODVER_TOOLS_DIR)" >&2; exit 1; }
+[ "$A" != "$B" ] || echo "oracle: only one ABI ($A): A->B is A->A"
+for rel in "$relA" "$relB"; do
+  for p in "$cache/$rel/lib/modules/$rel/kernel" "$cache/$rel/boot/vmlinuz-$rel" \
+           "$cache/$rel/usr/src/linux-headers-$rel/Module.symvers"; do
+    [ -e "$p" ] || { echo "oracle: SKIP: $p missing (run the kernel-fetch test)" >&2; exit 77; }
+  done
+done
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/modver-oracle.XXXXXX")
+if [ "${MODVER_KEEP_WORK:-0}" = 1 ]; then echo "oracle: work dir $W"; else trap 'rm -rf "$W"' EXIT; fi
+
+# facts DIR OUT: one file of fact lines (see oracle.py) per batch of modules, in OUT.
+facts() {
+  local dir=$1 out=$2
+  mkdir -p "$out"
+  # shellcheck disable=SC2016  # the batch script expands its own arguments
+  find "$dir" -name '*.ko' -print0 | sort -z |
+    xargs -0 -r -n 250 -P "$jobs" bash -c '
+      out=$1; shift
+      f=$(mktemp "$out/batch.XXXXXX")
+      {
+        for ko; do
+          printf "M\t%s\n" "$ko"
+          # kmod prints "0x%08x\t%s"; no records at all is not an error here.
+          modprobe --dump-modversions "$ko" 2>/dev/null | awk -v m="$ko" -F "\t" "{ print \"V\t\" m \"\t\" \$1 \"\t\" \$2 }" || true
+        done
+        # Undefined symbols: section UND, name not empty; binding GLOBAL or WEAK.
+        readelf -sW "$@" | awk -v first="$1" "
+          BEGIN { cur = first }
+          /^File: / { cur = substr(\$0, 7); next }
+          \$7 == \"UND\" && \$8 != \"\" { print (\$5 == \"WEAK\" ? \"W\" : \"U\") \"\t\" cur \"\t\" \$8 }"
+      } >"$f"' _ "$out"
+}
+
+# compare LABEL MODULES KERNEL_REL EXPECT: modcheck and the oracle on the modules of one ABI
+# against the kernel of another.
+compare() {
+  local label=$1 modrel=$2 krel=$3 expect=$4
+  local mods="$cache/$modrel/lib/modules/$modrel/kernel"
+  local t0 rc=0
+  t0=$(now)
+  "$tools/modcheck" --json --keep-going -j "$jobs" \
+    --kernel "$cache/$krel/boot/vmlinuz-$krel" --modules "$cache/$krel/lib/modules/$krel" \
+    "$mods" >"$W/$label.json" || rc=$?
+  # 0: all load; 1 (negative verdict) is what A->B must give; anything else is an error.
+  if [ "$rc" -gt 1 ]; then echo "oracle: $label: modcheck failed ($rc)" >&2; return 1; fi
+  echo "oracle: $label: modcheck $(since "$t0") s (exit $rc)"
+  t0=$(now)
+  python3 "$here/oracle.py" --label "$label" --facts "$W/facts-$modrel" --root "$mods" \
+    --symvers "$cache/$krel/usr/src/linux-headers-$krel/Module.symvers" \
+    --modcheck "$W/$label.json" --expect "$expect" || return 1
+  echo "oracle: $label: comparison $(since "$t0") s"
+}
+
+status=0
+for rel in "$relA" "$relB"; do
+  [ -d "$W/facts-$rel" ] && continue
+  t0=$(now)
+  facts "$cache/$rel/lib/modules/$rel/kernel" "$W/facts-$rel"
+  echo "oracle: facts of $rel (modprobe --dump-modversions, readelf -sW; -P $jobs): $(since "$t0") s"
+done
+expectAB=all-incompatible
+[ "$A" != "$B" ] || expectAB=all-compatible
+compare "$A-to-$B" "$relA" "$relB" "$expectAB" || status=1
+if [ "$A" != "$B" ]; then compare "$B-to-$B" "$relB" "$relB" all-compatible || status=1; fi
+echo "oracle: total $(since "$t_all") s: $([ $status = 0 ] && echo PASS || echo FAIL)"
+exit $status
