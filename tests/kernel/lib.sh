@@ -225,3 +225,122 @@ EOF
     return 1
   fi
 }
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the scenario tests that drive the modver tools (test-mkmod-kbuild.sh,
+# test-cross-abi.sh, test-module-deps.sh, test-modcheck-agrees.sh). Nothing above uses them.
+#
+#   modver_tools_dir                    -> dir holding mkmod/modcheck/modversions
+#   kernel_abi_oldest / kernel_abi_newest -> first / last of MODVER_KERNEL_ABIS ("47;56")
+#   kernel_vmlinuz ABI                  -> the ABI's boot/vmlinuz-*
+#   kernel_modules_dir ABI              -> the ABI's lib/modules/<release>
+#   strip_versions IN.ko OUT.ko         -> copy without __versions (and without debug info)
+#   flip_version_crc KO SYMBOL          -> flip the low CRC byte of SYMBOL's __versions entry
+#   kt_pass/kt_fail MSG, kt_summary     -> PASS:/FAIL: lines, "N passed, M failed", exit status
+#   kt_result OUT FILE / kt_kmsg OUT FILE -> RESULT line / KMSG lines of FILE in boot output OUT
+#   kt_expect_load OUT FILE             -> PASS when FILE loaded and its taint has no F
+#   kt_expect_refused OUT FILE ERRNO MSG... -> PASS when FILE failed with ERRNO and said each MSG
+
+# $MODVER_TOOLS_DIR (set by CTest); for manual runs the first build*/tools of the source tree
+# that has the three tools.
+modver_tools_dir() {
+  local d
+  if [ -n "${MODVER_TOOLS_DIR:-}" ]; then echo "$MODVER_TOOLS_DIR"; return 0; fi
+  for d in "$MODVER_SOURCE_DIR"/build/tools "$MODVER_SOURCE_DIR"/build*/tools; do
+    if [ -x "$d/mkmod" ] && [ -x "$d/modcheck" ] && [ -x "$d/modversions" ]; then echo "$d"; return 0; fi
+  done
+  harness_die "no built tools: set MODVER_TOOLS_DIR (CTest does) or build into $MODVER_SOURCE_DIR/build/tools"
+}
+
+kernel_abi_oldest() { local a; a=$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';' ' '); set -- $a; echo "$1"; }
+kernel_abi_newest() { local a; a=$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';' ' '); set -- $a; echo "${!#}"; }
+
+kernel_vmlinuz() {
+  local dir
+  dir=$(kernel_dir "${1:?kernel_vmlinuz ABI}") || return 1
+  ls "$dir"/boot/vmlinuz-* | head -n1
+}
+
+kernel_modules_dir() {
+  local dir
+  dir=$(kernel_dir "${1:?kernel_modules_dir ABI}") || return 1
+  echo "$dir/lib/modules/6.1.0-$1-amd64"
+}
+
+# A plain `objcopy --remove-section __versions` fails (.rela.debug_info uses the section symbol),
+# hence --strip-debug.
+strip_versions() {
+  objcopy --strip-debug --remove-section __versions "${1:?strip_versions IN OUT}" "${2:?OUT}"
+}
+
+# flip_version_crc KO SYMBOL: entries are an 8-byte little-endian CRC and a 56-byte NUL-padded
+# name; the section's file offset and size come from readelf. Prints "SYMBOL CRC old -> new".
+flip_version_crc() {
+  local ko=${1:?flip_version_crc KO SYMBOL} sym=${2:?SYMBOL} off size
+  read -r off size < <(readelf -SW "$ko" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1=="__versions"{print $4, $5}')
+  [ -n "$off" ] || harness_die "flip_version_crc: no __versions in $ko" || return 1
+  python3 - "$ko" "$sym" "$((16#$off))" "$((16#$size))" <<'PYEOF'
+import sys
+path, sym, off, size = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3]), int(sys.argv[4])
+data = bytearray(open(path, 'rb').read())
+for e in range(off, off + size, 64):
+    if data[e + 8:e + 64].split(b'\0', 1)[0] == sym:
+        before = int.from_bytes(data[e:e + 8], 'little')
+        data[e] ^= 0xFF
+        print(f"{sym.decode()} CRC {before:#010x} -> {int.from_bytes(data[e:e + 8], 'little'):#010x}")
+        open(path, 'wb').write(data)
+        sys.exit(0)
+sys.exit(f"flip_version_crc: {sym.decode()} not in __versions of {path}")
+PYEOF
+}
+
+KT_PASS=0
+KT_FAIL=0
+kt_pass() { KT_PASS=$((KT_PASS + 1)); echo "PASS: $*"; }
+kt_fail() { KT_FAIL=$((KT_FAIL + 1)); echo "FAIL: $*"; }
+kt_check() {  # kt_check "DESCRIPTION" COMMAND...   PASS when the command succeeds
+  local what=$1
+  shift
+  if "$@"; then kt_pass "$what"; else kt_fail "$what"; fi
+}
+# kt_summary [T0]: prints the wall time since T0 (date +%s.%N) and "N passed, M failed";
+# returns non-zero when something failed.
+kt_summary() {
+  if [ -n "${1:-}" ]; then printf 'wall time: %.1f s\n' "$(echo "$(date +%s.%N) - $1" | bc)"; fi
+  echo "$KT_PASS passed, $KT_FAIL failed"
+  [ "$KT_FAIL" -eq 0 ]
+}
+
+# Boot output lookups by module file name (give every loaded file a distinct basename).
+kt_result() { grep -F "RESULT $2 " "$1" | head -n1; }
+kt_kmsg() { grep -F "KMSG $2 " "$1" | sed "s/^KMSG [^ ]* //"; }
+kt_expect_load() {
+  local r taint
+  r=$(kt_result "$1" "$2")
+  case "$r" in
+    "RESULT $2 ok "*) ;;
+    *) kt_fail "$2 should load, got: ${r:-nothing}"; return ;;
+  esac
+  taint=$(sed 's/.* taint=\([^ ]*\).*/\1/' <<<"$r")
+  if [[ $taint != *F* ]]; then kt_pass "$2 loads without F (taint=$taint)"
+  else kt_fail "$2 loaded but forced (taint=$taint)"; fi
+}
+kt_expect_said() {
+  if kt_kmsg "$1" "$2" | grep -qF -- "$3"; then kt_pass "$2: kernel said \"$3\""
+  else kt_fail "$2: kernel did not say \"$3\" (said: $(kt_kmsg "$1" "$2" | paste -sd'|'))"; fi
+}
+kt_expect_refused() {
+  local out=$1 file=$2 errno=$3 r m
+  shift 3
+  r=$(kt_result "$out" "$file")
+  if [[ $r == "RESULT $file fail errno=$errno "* ]]; then kt_pass "$file refused with errno $errno"
+  else kt_fail "$file should be refused with errno $errno, got: ${r:-nothing}"; fi
+  for m in "$@"; do kt_expect_said "$out" "$file" "$m"; done
+}
+# kt_expect_unforced OUT: the kernel's taint mask after all loads has no F (TAINT_FORCED_MODULE, bit 1).
+kt_expect_unforced() {
+  local t
+  t=$(sed -n 's/^KTAINT //p' "$1" | head -n1)
+  if [ -n "$t" ] && [ $((16#$t & 2)) -eq 0 ]; then kt_pass "kernel taint mask $t has no F"
+  else kt_fail "kernel taint mask ${t:-missing} has F (or is missing)"; fi
+}
