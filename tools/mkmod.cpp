@@ -65,13 +65,7 @@ int main(int Argc, char **Argv) {
     Items = std::move(*Found);
   }
 
-  if (Sources.empty()) {
-    auto Running = runningKernelSources();
-    if (!Running)
-      return Report.fail(Running.takeError());
-    Sources = std::move(*Running);
-  }
-  auto Db = loadKernelDb(Sources);
+  auto Db = loadKernelDbOrRunning(Sources);
   if (!Db)
     return Report.fail(Db.takeError());
 

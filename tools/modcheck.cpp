@@ -91,13 +91,7 @@ int main(int Argc, char **Argv) {
 
   if (Paths->empty())
     return Report.usage("no modules given");
-  if (Sources.empty()) {
-    auto Running = runningKernelSources();
-    if (!Running)
-      return Report.fail(Running.takeError());
-    Sources = std::move(*Running);
-  }
-  auto Db = loadKernelDb(Sources);
+  auto Db = loadKernelDbOrRunning(Sources);
   if (!Db)
     return Report.fail(Db.takeError());
   std::vector<ModuleVerdict> Verdicts =

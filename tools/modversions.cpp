@@ -47,13 +47,7 @@ int main(int Argc, char **Argv) {
   }
   if (Output.empty())
     return Report.usage("no output: give -o FILE (or --dump FILE)");
-  if (Sources.empty()) {
-    auto Running = runningKernelSources();
-    if (!Running)
-      return Report.fail(Running.takeError());
-    Sources = std::move(*Running);
-  }
-  auto Db = loadKernelDb(Sources);
+  auto Db = loadKernelDbOrRunning(Sources);
   if (!Db)
     return Report.fail(Db.takeError());
   if (!TargetFrom.empty()) {

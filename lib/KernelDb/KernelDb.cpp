@@ -96,4 +96,13 @@ llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources) {
   return Db;
 }
 
+llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources) {
+  if (!Sources.empty())
+    return loadKernelDb(Sources);
+  auto Running = runningKernelSources();
+  if (!Running)
+    return Running.takeError();
+  return loadKernelDb(*Running);
+}
+
 } // namespace modver

@@ -38,4 +38,8 @@ llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path);
 // Read and merge every source.
 llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources);
 
+// loadKernelDb of Sources, or of the running kernel's sources when none are given: what every
+// tool does when the user names no kernel.
+llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources);
+
 } // namespace modver
