@@ -344,3 +344,10 @@ kt_expect_unforced() {
   if [ -n "$t" ] && [ $((16#$t & 2)) -eq 0 ]; then kt_pass "kernel taint mask $t has no F"
   else kt_fail "kernel taint mask ${t:-missing} has F (or is missing)"; fi
 }
+# kt_require_host: exit 77 (CTest skip) when a host program the scenario tests need is missing.
+kt_require_host() {
+  local p
+  for p in qemu-system-x86_64 busybox gcc make objcopy readelf modprobe modinfo python3 bc cpio; do
+    command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed" >&2; exit 77; }
+  done
+}

@@ -15,6 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
+kt_require_host
 t0=$(date +%s.%N)
 
 T=$(modver_tools_dir)
