@@ -33,6 +33,20 @@ static void discardPending(llvm::raw_fd_ostream &OS) {
   OS.clear_error();
 }
 
+// Flush (and, for a file we own, close) OS; a write error such as a full disk becomes
+// "<path>: write failed: <why>".
+static llvm::Error finishWrite(llvm::raw_fd_ostream &OS, llvm::StringRef Path, bool Close) {
+  if (Close)
+    OS.close();
+  else
+    OS.flush();
+  if (!OS.has_error())
+    return llvm::Error::success();
+  std::string Msg = OS.error().message();
+  OS.clear_error();
+  return fileError(Path, "write failed: " + Msg);
+}
+
 // Write straight to a path that is a device, a pipe or a terminal.
 static llvm::Error writeDirect(llvm::StringRef Path,
                                const std::function<llvm::Error(llvm::raw_ostream &)> &Fill) {
@@ -44,13 +58,7 @@ static llvm::Error writeDirect(llvm::StringRef Path,
     discardPending(OS);
     return E;
   }
-  OS.flush();
-  if (OS.has_error()) {
-    std::string Msg = OS.error().message();
-    OS.clear_error();
-    return fileError(Path, "write failed: " + Msg);
-  }
-  return llvm::Error::success();
+  return finishWrite(OS, Path, /*Close=*/false);
 }
 
 llvm::Error writeFileAtomically(llvm::StringRef Path,
@@ -73,7 +81,10 @@ llvm::Error writeFileAtomically(llvm::StringRef Path,
   llvm::sys::path::append(Model, "." + llvm::sys::path::filename(Path) + ".tmp-%%%%%%");
   int FD;
   llvm::SmallString<256> TempPath;
-  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, TempPath))
+  // Mode 0666 minus the umask, like any file a build writes (not a temp file's 0600).
+  if (std::error_code EC = llvm::sys::fs::createUniqueFile(
+          Model, FD, TempPath, llvm::sys::fs::OF_None,
+          llvm::sys::fs::all_read | llvm::sys::fs::all_write))
     return fileError(Path, "cannot create a temporary file in '" + Dir + "': " + EC.message());
 
   llvm::Error Result = [&]() -> llvm::Error {
@@ -82,22 +93,8 @@ llvm::Error writeFileAtomically(llvm::StringRef Path,
       discardPending(OS);
       return E;
     }
-    OS.flush();
-    if (OS.has_error()) {
-      std::string Msg = OS.error().message();
-      OS.clear_error();
-      return fileError(Path, "write failed: " + Msg);
-    }
-    // Outputs are plain files readable like any build product, not the 0600 of a temp file.
-    mode_t Mask = ::umask(0);
-    ::umask(Mask);
-    ::fchmod(FD, 0666 & ~Mask);
-    OS.close();
-    if (OS.has_error()) {
-      std::string Msg = OS.error().message();
-      OS.clear_error();
-      return fileError(Path, "write failed: " + Msg);
-    }
+    if (llvm::Error E = finishWrite(OS, Path, /*Close=*/true))
+      return E;
     if (std::error_code EC = llvm::sys::fs::rename(TempPath, Path))
       return fileError(Path, "cannot rename the temporary file into place: " + EC.message());
     return llvm::Error::success();

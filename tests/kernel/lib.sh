@@ -252,8 +252,8 @@ modver_tools_dir() {
   harness_die "no built tools: set MODVER_TOOLS_DIR (CTest does) or build into $MODVER_SOURCE_DIR/build/tools"
 }
 
-kernel_abi_oldest() { local a; a=$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';' ' '); set -- $a; echo "$1"; }
-kernel_abi_newest() { local a; a=$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';' ' '); set -- $a; echo "${!#}"; }
+kernel_abi_oldest() { local a; a=$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';,' '  '); set -- $a; echo "$1"; }
+kernel_abi_newest() { local a; a=$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';,' '  '); set -- $a; echo "${!#}"; }
 
 kernel_vmlinuz() {
   local dir

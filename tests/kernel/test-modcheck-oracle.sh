@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 tools=${MODVER_TOOLS_DIR:-$here/../../build/tools}
 cache=${MODVER_KERNEL_CACHE:-/var/cache/modver-kernels}
 jobs=${MODVER_ORACLE_JOBS:-2}
-read -r -a abis <<<"$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';' ' ')"
+read -r -a abis <<<"$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';,' '  ')"
 A=${abis[0]}
 B=${abis[${#abis[@]}-1]}
 relA=6.1.0-$A-amd64

@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 t0=$(date +%s.%N)
 
-abis=$(echo "${MODVER_KERNEL_ABIS:-56}" | tr ';' ' ')
+abis=$(echo "${MODVER_KERNEL_ABIS:-56}" | tr ';,' '  ')
 abi=${MODVER_SMOKE_ABI:-}
 if [ -z "$abi" ]; then
   case " $abis " in *" 56 "*) abi=56 ;; *) abi=${abis##* } ;; esac

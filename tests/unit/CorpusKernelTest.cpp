@@ -11,6 +11,7 @@
 //   d. every module of the package loads into its own kernel (checkModuleFiles).
 #include "CheckRun/CheckRun.h"
 #include "Fixture.h"
+#include "KernelCache.h"
 #include "KernelDb/KernelDb.h"
 #include "KernelImage/KernelImage.h"
 #include "ModuleTree/ModuleTree.h"
@@ -45,48 +46,11 @@ double secondsSince(Clock::time_point T0) {
   return std::chrono::duration<double>(Clock::now() - T0).count();
 }
 
-std::vector<std::string> abis() {
-  const char *Env = std::getenv("MODVER_KERNEL_ABIS");
-  std::string List = Env && *Env ? Env : "47;56";
-  std::vector<std::string> Out;
-  std::stringstream S(List);
-  for (std::string A; std::getline(S, A, ';');)
-    if (!A.empty())
-      Out.push_back(A);
-  return Out;
-}
+using Corpus = CachedKernel;
 
-std::string cacheRoot() {
-  const char *Env = std::getenv("MODVER_KERNEL_CACHE");
-  return Env && *Env ? Env : MODVER_KERNEL_CACHE_DEFAULT;
-}
+std::vector<std::string> abis() { return kernelAbis(); }
 
-// One cached Debian kernel package (linux-image + linux-headers).
-struct Corpus {
-  std::string Abi, Release, Root;
-  std::string Vmlinuz() const { return Root + "/boot/vmlinuz-" + Release; }
-  std::string ModulesDir() const { return Root + "/lib/modules/" + Release; }
-  std::string KernelDir() const { return ModulesDir() + "/kernel"; }
-  std::string Symvers() const {
-    return Root + "/usr/src/linux-headers-" + Release + "/Module.symvers";
-  }
-  // Empty when everything is there, else what is missing.
-  std::string missing() const {
-    std::string M;
-    for (const std::string &P : {Vmlinuz(), KernelDir(), Symvers()})
-      if (!llvm::sys::fs::exists(P))
-        M += (M.empty() ? "" : ", ") + P;
-    return M;
-  }
-};
-
-Corpus corpus(const std::string &Abi) {
-  Corpus C;
-  C.Abi = Abi;
-  C.Release = "6.1.0-" + Abi + "-amd64";
-  C.Root = cacheRoot() + "/" + C.Release;
-  return C;
-}
+Corpus corpus(const std::string &Abi) { return cachedKernel(Abi); }
 
 // What a test reads once per ABI, kept for the other tests of the same process (ctest runs
 // each test alone; running the binary directly shares the reading).
@@ -112,7 +76,7 @@ const SymbolDb &imageDb(const Corpus &C) {
   Loaded &L = loadedCache()[C.Abi];
   if (!L.Image) {
     Clock::time_point T0 = Clock::now();
-    L.Image = std::make_unique<SymbolDb>(take(readKernelImage(C.Vmlinuz()), C.Vmlinuz()));
+    L.Image = std::make_unique<SymbolDb>(take(readKernelImage(C.vmlinuz()), C.vmlinuz()));
     L.ImageSeconds = secondsSince(T0);
   }
   return *L.Image;
@@ -123,7 +87,7 @@ const SymbolDb &treeDb(const Corpus &C) {
   if (!L.Tree) {
     Clock::time_point T0 = Clock::now();
     L.Tree = std::make_unique<SymbolDb>(
-        take(readModuleTreeExports(C.ModulesDir()), C.ModulesDir()));
+        take(readModuleTreeExports(C.modulesDir()), C.modulesDir()));
     L.TreeSeconds = secondsSince(T0);
   }
   return *L.Tree;
@@ -132,7 +96,7 @@ const SymbolDb &treeDb(const Corpus &C) {
 const SymbolDb &symversDb(const Corpus &C) {
   Loaded &L = loadedCache()[C.Abi];
   if (!L.Symvers)
-    L.Symvers = std::make_unique<SymbolDb>(take(readSymversFile(C.Symvers()), C.Symvers()));
+    L.Symvers = std::make_unique<SymbolDb>(take(readSymversFile(C.symvers()), C.symvers()));
   return *L.Symvers;
 }
 
@@ -152,7 +116,7 @@ template <typename Fn> void forEachCorpus(Fn Body) {
     ++Done;
   }
   if (!Missing.empty()) {
-    std::string Why = "kernel cache incomplete under " + cacheRoot() + " (run the kernel-fetch "
+    std::string Why = "kernel cache incomplete (run the kernel-fetch "
                       "test or tests/kernel/fetch-all); missing: ";
     for (size_t I = 0; I < Missing.size(); ++I)
       Why += (I ? "; " : "") + Missing[I];
@@ -239,9 +203,9 @@ bool isVmlinuxRow(const Export &E) { return E.Exporter == "vmlinux"; }
 
 SymbolDb kernelAndTree(const Corpus &C) {
   KernelSources S;
-  S.Kernels = {C.Vmlinuz()};
-  S.ModuleDirs = {C.ModulesDir()};
-  return take(loadKernelDb(S), "loadKernelDb(" + C.Vmlinuz() + ", " + C.ModulesDir() + ")");
+  S.Kernels = {C.vmlinuz()};
+  S.ModuleDirs = {C.modulesDir()};
+  return take(loadKernelDb(S), "loadKernelDb(" + C.vmlinuz() + ", " + C.modulesDir() + ")");
 }
 
 } // namespace
@@ -322,8 +286,8 @@ TEST(Corpus, ModversionsObjectRoundTripsAndIsReproducible) {
     std::vector<std::string> Files = {Dir.file("first.o"), Dir.file("second.o")};
     Clock::time_point T0 = Clock::now();
     for (const std::string &Out : Files) {
-      CommandResult R = run({toolPath("modversions"), "--kernel", C.Vmlinuz(), "--modules",
-                             C.ModulesDir(), "-o", Out});
+      CommandResult R = run({toolPath("modversions"), "--kernel", C.vmlinuz(), "--modules",
+                             C.modulesDir(), "-o", Out});
       ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
     }
     double ToolSeconds = secondsSince(T0) / 2;
@@ -342,7 +306,7 @@ TEST(Corpus, EveryModuleLoadsIntoItsOwnKernel) {
   forEachCorpus([](const Corpus &C) {
     SymbolDb Db = kernelAndTree(C);
     ASSERT_FALSE(Db.empty());
-    auto Modules = findModules(C.KernelDir());
+    auto Modules = findModules(C.kernelDir());
     ASSERT_TRUE(bool(Modules)) << llvm::toString(Modules.takeError());
     std::vector<std::string> Paths;
     for (const ModuleFile &M : *Modules)
