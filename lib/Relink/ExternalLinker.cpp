@@ -82,7 +82,7 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
     }
   }
   // LLD in any spelling re-merges SHF_MERGE sections; GNU ld keeps them (see MergeFlags.h).
-  UnmergedInputs Inputs{Job.Inputs, {}};
+  UnmergedInputs Inputs{Job.Inputs, {}, {}};
   if (IsLld) {
     auto Unmerged = withoutMergeFlags(Job.Inputs);
     if (!Unmerged)
