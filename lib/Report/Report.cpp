@@ -26,7 +26,7 @@ int exitCodeFor(llvm::ArrayRef<ModuleVerdict> Verdicts) {
   VerdictCounts C = countVerdicts(Verdicts);
   if (C.Unreadable)
     return ExitError;
-  return C.Incompatible ? ExitNegative : ExitOk;
+  return C.Incompatible || C.Forced ? ExitNegative : ExitOk;
 }
 
 void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,

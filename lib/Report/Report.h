@@ -21,8 +21,9 @@ struct VerdictCounts {
 
 VerdictCounts countVerdicts(llvm::ArrayRef<ModuleVerdict> Verdicts);
 
-// ExitOk when every module loads untainted-by-force... or force-loads where the kernel allows
-// it; ExitNegative when any would be refused; ExitError when any could not be read.
+// ExitOk when every module would load cleanly; ExitNegative when any would be refused or would
+// load only by force (taint F: "loads" means loads without F); ExitError when any could not
+// be read.
 int exitCodeFor(llvm::ArrayRef<ModuleVerdict> Verdicts);
 
 // One "<module>: <message>" line per problem on Out (read errors on Err), then a summary line
