@@ -85,21 +85,15 @@ int main(int Argc, char **Argv) {
     };
   std::vector<MkModItemResult> Results = runMkMod(Items, *Db, Options, **L, *Script, Batch);
 
-  size_t Written = 0, Refused = 0, Failed = 0;
   for (const MkModItemResult &R : Results) {
     for (const std::string &W : R.Warnings)
       Report.warn(W);
-    if (R.Error.empty())
-      ++Written;
-    else {
-      ++(R.Refused ? Refused : Failed);
+    if (!R.Error.empty())
       llvm::errs() << "mkmod: error: " << R.Error << "\n";
-    }
   }
+  MkModSummary Summary = summarize(Results);
   if (!Quiet && Results.size() > 1)
-    llvm::errs() << "mkmod: " << Written << " written, " << Refused << " refused, " << Failed
-                 << " failed\n";
-  if (Failed)
-    return ExitError;
-  return Refused ? ExitNegative : ExitOk;
+    llvm::errs() << "mkmod: " << Summary.Written << " written, " << Summary.Refused
+                 << " refused, " << Summary.Failed << " failed\n";
+  return Summary.exitCode();
 }

@@ -32,6 +32,19 @@ llvm::Expected<std::vector<MkModItem>> itemsForOutputDir(llvm::ArrayRef<std::str
   return Items;
 }
 
+int MkModSummary::exitCode() const {
+  if (Failed)
+    return ExitError;
+  return Refused ? ExitNegative : ExitOk;
+}
+
+MkModSummary summarize(llvm::ArrayRef<MkModItemResult> Results) {
+  MkModSummary S;
+  for (const MkModItemResult &R : Results)
+    ++(R.Error.empty() ? S.Written : R.Refused ? S.Refused : S.Failed);
+  return S;
+}
+
 static MkModItemResult failed(const std::string &Output, llvm::Error E) {
   MkModItemResult R;
   R.Output = Output;

@@ -25,6 +25,13 @@ struct MkModItemResult {
   size_t Records = 0;
 };
 
+struct MkModSummary {
+  size_t Written = 0, Refused = 0, Failed = 0;
+  // ExitError if anything failed, else ExitNegative if the guard refused anything, else ExitOk.
+  int exitCode() const;
+};
+MkModSummary summarize(llvm::ArrayRef<MkModItemResult> Results);
+
 // Items for `-O OUTDIR`: each argument becomes one module; a folder stands for every module
 // below it, and its layout is kept under OutDir.
 llvm::Expected<std::vector<MkModItem>> itemsForOutputDir(llvm::ArrayRef<std::string> Args,
