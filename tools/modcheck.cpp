@@ -1,5 +1,6 @@
 // modcheck: the kernel loader's verdict on modules, offline. A thin driver over lib/.
 #include "CheckRun/CheckRun.h"
+#include "Explain/ExplainRun.h"
 #include "KernelDb/KernelDb.h"
 #include "KernelDiff/KernelDiff.h"
 #include "Report/Report.h"
@@ -36,7 +37,8 @@ int main(int Argc, char **Argv) {
   KernelSources Sources;
   std::vector<std::string> Diff;
   bool Json = false, Quiet = false, AllowMissingNs = false, KeepGoing = false;
-  std::string ForceLoad;
+  std::string ForceLoad, ExplainFrom;
+  bool Explain = false;
   unsigned Jobs = 0;
   App.add_option("module", Modules, "modules (.ko, .ko.xz, .ko.zst, .ko.gz) or folders of them");
   addKernelSourceOptions(App, Sources);
@@ -56,6 +58,12 @@ int main(int Argc, char **Argv) {
                "report every problem: go on after a bad module_layout or vermagic, where the "
                "kernel stops (the verdict is the same)");
   App.add_option("-j,--jobs", Jobs, "threads (default: one per core)");
+  App.add_flag("--explain", Explain,
+               "say why CRCs differ: the type differences in the kernels' BTF behind each "
+               "CRC mismatch (with --diff: behind each changed CRC)");
+  App.add_option("--explain-from", ExplainFrom,
+                 "with --explain: the kernel image the modules were built against, whose BTF "
+                 "gives the old types (the new ones come from --kernel)");
   addVersionFlag(App);
   CLI11_PARSE_TOOL(App, Argc, Argv);
 
@@ -80,25 +88,54 @@ int main(int Argc, char **Argv) {
     if (!New)
       return Report.fail(New.takeError());
     std::vector<ExportChange> Changes = diffExports(*Old, *New);
+    std::vector<Explanation> Why;
+    if (Explain) {
+      auto Es = explainSymbols(Diff[0], Diff[1], changedSymbols(Changes));
+      if (!Es)
+        return Report.fail(Es.takeError());
+      Why = std::move(*Es);
+    }
     std::vector<ModuleVerdict> Verdicts =
         checkModuleFiles(*Paths, *New, Options, batchOptions(Jobs, Quiet || Json));
-    if (Json)
+    if (Json && Explain)
+      printJsonWithExplanations(
+          llvm::outs(),
+          [&](llvm::raw_ostream &OS) { printDiffJson(OS, Changes, Verdicts, *Old, *New); }, Why);
+    else if (Json)
       printDiffJson(llvm::outs(), Changes, Verdicts, *Old, *New);
     else
       printDiffText(llvm::outs(), Changes, Verdicts);
+    if (!Json)
+      printExplanations(llvm::outs(), Why);
     return exitCodeFor(Verdicts);
   }
 
   if (Paths->empty())
     return Report.usage("no modules given");
+  if (Explain && (ExplainFrom.empty() || Sources.Kernels.empty()))
+    return Report.usage("--explain compares two kernels' types: give --explain-from OLD (the "
+                        "kernel the modules were built against) and --kernel NEW (an image)");
   auto Db = loadKernelDbOrRunning(Sources);
   if (!Db)
     return Report.fail(Db.takeError());
   std::vector<ModuleVerdict> Verdicts =
       checkModuleFiles(*Paths, *Db, Options, batchOptions(Jobs, Quiet || Json));
-  if (Json)
+  std::vector<Explanation> Why;
+  if (Explain) {
+    auto Es = explainSymbols(ExplainFrom, Sources.Kernels.front(), disagreedSymbols(Verdicts));
+    if (!Es)
+      return Report.fail(Es.takeError());
+    Why = std::move(*Es);
+  }
+  if (Json && Explain)
+    printJsonWithExplanations(
+        llvm::outs(),
+        [&](llvm::raw_ostream &OS) { printJsonReport(OS, Verdicts, Db->kernel()); }, Why);
+  else if (Json)
     printJsonReport(llvm::outs(), Verdicts, Db->kernel());
   else
     printTextReport(llvm::outs(), llvm::errs(), Verdicts, Db->kernel(), Quiet);
+  if (!Json)
+    printExplanations(llvm::outs(), Why);
   return exitCodeFor(Verdicts);
 }

@@ -2,12 +2,14 @@
 // any database source. A thin driver: the work is in lib/.
 #include "DbDump/DbDump.h"
 #include "Elf/ElfTarget.h"
+#include "Explain/TypeSource.h"
 #include "KernelDb/KernelDb.h"
 #include "ModversionsObject/ModversionsObject.h"
 #include "Support/Error.h"
 #include "Support/FileIO.h"
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
+#include "TypeClosure/Closure.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -21,6 +23,7 @@ int main(int Argc, char **Argv) {
                "modversions"};
   KernelSources Sources;
   std::string Output, DumpFile, TargetFrom;
+  std::vector<std::string> Types;
   bool Json = false;
   addKernelSourceOptions(App, Sources);
   App.add_option("-o,--output", Output, "write the database as an ELF object here");
@@ -29,10 +32,26 @@ int main(int Argc, char **Argv) {
   App.add_option("--dump", DumpFile,
                  "print the database read from FILE (modversions.o, kernel image or symvers)");
   App.add_flag("--json", Json, "with --dump: print JSON");
+  App.add_option("--types", Types,
+                 "FILE SYMBOL...: print each symbol's declaration and every type reachable "
+                 "from it, expanded by name (BTF of a kernel image or object, else DWARF); "
+                 "diff the output of two kernels")
+      ->expected(2, -1);
   addVersionFlag(App);
   CLI11_PARSE_TOOL(App, Argc, Argv);
 
   ToolErrors Report("modversions");
+  if (!Types.empty()) {
+    if (!Sources.empty() || !Output.empty() || !DumpFile.empty())
+      return Report.usage("--types takes one file and symbols, and no other source or output");
+    auto Source = readTypeSource(Types[0]);
+    if (!Source)
+      return Report.fail(Source.takeError());
+    std::vector<std::string> Symbols(Types.begin() + 1, Types.end());
+    if (llvm::Error E = printSymbolClosures(llvm::outs(), Source->graph(), Symbols))
+      return Report.fail(inFile(Types[0], std::move(E)));
+    return ExitOk;
+  }
   if (!DumpFile.empty()) {
     if (!Sources.empty() || !Output.empty())
       return Report.usage("--dump takes one file and no other source or output");

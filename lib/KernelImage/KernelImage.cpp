@@ -74,4 +74,20 @@ llvm::Expected<SymbolDb> readKernelImage(llvm::StringRef Path) {
   return readKernelImageBytes(Path, (*Buf)->getBuffer());
 }
 
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readKernelElf(llvm::StringRef Path) {
+  auto Buf = readFile(Path);
+  if (!Buf)
+    return Buf.takeError();
+  auto Payload = unpackKernelImage(Path, (*Buf)->getBuffer());
+  if (!Payload)
+    return Payload.takeError();
+  if (llvm::Error E = checkElfType(Path, Payload->Elf))
+    return E;
+  if (Payload->Owned && Payload->Owned->getBuffer() == Payload->Elf &&
+      Payload->Owned->getBufferStart() == Payload->Elf.data())
+    return std::move(Payload->Owned);
+  // The ELF is a slice of the file or of a decompressed buffer: copy it so the caller owns it.
+  return llvm::MemoryBuffer::getMemBufferCopy(Payload->Elf, Path);
+}
+
 } // namespace modver

@@ -9,6 +9,9 @@
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
 
 namespace modver {
 
@@ -17,5 +20,9 @@ llvm::Expected<SymbolDb> readKernelImage(llvm::StringRef Path);
 
 // The same for bytes already in memory; Name is used in messages and as Source.
 llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::StringRef Bytes);
+
+// The ELF vmlinux inside the image at Path, decompressed when needed (for readers of its
+// other sections, such as .BTF).
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readKernelElf(llvm::StringRef Path);
 
 } // namespace modver

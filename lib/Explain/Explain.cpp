@@ -1,0 +1,102 @@
+#include "Explain/Explain.h"
+
+#include "Explain/TypeDiff.h"
+#include "TypeClosure/TypeText.h"
+
+#include "llvm/Support/xxhash.h"
+
+#include <algorithm>
+#include <map>
+
+namespace modver {
+
+Explainer::Explainer(const TypeGraph &OldG, const TypeGraph &NewG) : Old(OldG), New(NewG) {}
+
+uint64_t Explainer::hash(Side &S, TypeId Id) {
+  if (!S.Hash[Id])
+    S.Hash[Id] = llvm::xxHash64(typeDefinition(S.G, Id)) | 1;
+  return S.Hash[Id];
+}
+
+uint8_t Explainer::state(Side &S, Side &Other, TypeId Id) {
+  if (S.State[Id] != Unknown)
+    return S.State[Id];
+  std::string Key = typeKey(S.G, Id);
+  uint8_t St = Absent;
+  for (TypeId O : Other.G.named(S.G.type(Id).Name)) {
+    if (typeKey(Other.G, O) != Key)
+      continue;
+    if (hash(Other, O) == hash(S, Id)) {
+      St = Same;
+      break;
+    }
+    St = Differs;
+  }
+  return S.State[Id] = St;
+}
+
+TypeId Explainer::counterpart(const Side &S, const std::string &Key, llvm::StringRef Name) {
+  TypeId Found = 0;
+  for (TypeId Id : S.G.named(Name)) {
+    if (typeKey(S.G, Id) != Key)
+      continue;
+    if (S.G.type(Id).Kind != TypeKind::Fwd)
+      return Id;
+    if (!Found)
+      Found = Id;
+  }
+  return Found;
+}
+
+Explanation Explainer::explain(llvm::StringRef Symbol) {
+  Explanation E;
+  E.Symbol = Symbol.str();
+  auto OldSym = Old.G.symbol(Symbol), NewSym = New.G.symbol(Symbol);
+  if (!OldSym || !NewSym) {
+    E.Result = !OldSym ? Explanation::NoOldTypes : Explanation::NoNewTypes;
+    return E;
+  }
+  E.Declaration = diffDeclarations(Old.G, *OldSym, New.G, *NewSym);
+
+  // Key -> (old id, new id, depth) of each changed type either closure reaches. Types only
+  // one side has are left out: the type that refers to them differs too, and says so.
+  struct Pair {
+    TypeId OldId = 0, NewId = 0;
+    unsigned Depth = ~0u;
+  };
+  std::map<std::string, Pair> Changed;
+  Old.Walker.walk(*OldSym, [&](TypeId Id, unsigned Depth) {
+    if (state(Old, New, Id) != Differs)
+      return;
+    Pair &P = Changed[typeKey(Old.G, Id)];
+    if (!P.OldId)
+      P.OldId = Id;
+    P.Depth = std::min(P.Depth, Depth);
+  });
+  New.Walker.walk(*NewSym, [&](TypeId Id, unsigned Depth) {
+    if (state(New, Old, Id) != Differs)
+      return;
+    Pair &P = Changed[typeKey(New.G, Id)];
+    if (!P.NewId)
+      P.NewId = Id;
+    P.Depth = std::min(P.Depth, Depth);
+  });
+  for (auto &[Key, P] : Changed) {
+    if (!P.OldId)
+      P.OldId = counterpart(Old, Key, New.G.type(P.NewId).Name);
+    if (!P.NewId)
+      P.NewId = counterpart(New, Key, Old.G.type(P.OldId).Name);
+    TypeChange C{Key, diffDefinitions(Old.G, P.OldId, New.G, P.NewId), P.Depth};
+    if (C.What.empty())
+      C.What.push_back("another definition of the same name is reached");
+    E.Types.push_back(std::move(C));
+  }
+  std::stable_sort(E.Types.begin(), E.Types.end(), [](const TypeChange &A, const TypeChange &B) {
+    return A.PointerDepth < B.PointerDepth;
+  });
+  E.Result = E.Declaration.empty() && E.Types.empty() ? Explanation::NoDifference
+                                                      : Explanation::Explained;
+  return E;
+}
+
+} // namespace modver

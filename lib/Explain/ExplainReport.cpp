@@ -1,0 +1,52 @@
+// Explanations as text lines and JSON, for modcheck.
+#include "Explain/Explain.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace modver {
+
+llvm::StringRef explanationNote(const Explanation &E) {
+  switch (E.Result) {
+  case Explanation::Explained:
+    return "";
+  case Explanation::NoDifference:
+    return "no difference visible in BTF types; the CRC changed for a reason BTF does not "
+           "show (e.g. a declaration genksyms saw differently)";
+  case Explanation::NoOldTypes:
+    return "no type information for the symbol on the old side";
+  case Explanation::NoNewTypes:
+    return "no type information for the symbol on the new side";
+  }
+  return "";
+}
+
+void printExplanation(llvm::raw_ostream &OS, const Explanation &E, llvm::StringRef Indent) {
+  if (E.Result != Explanation::Explained) {
+    OS << Indent << explanationNote(E) << "\n";
+    return;
+  }
+  for (const std::string &D : E.Declaration)
+    OS << Indent << E.Symbol << ": " << D << "\n";
+  for (const TypeChange &C : E.Types)
+    for (const std::string &W : C.What)
+      OS << Indent << C.Type << ": " << W << "\n";
+}
+
+llvm::json::Value explanationJson(const Explanation &E) {
+  static const char *const Status[] = {"explained", "no-difference", "no-old-types",
+                                       "no-new-types"};
+  llvm::json::Array Types;
+  for (const TypeChange &C : E.Types)
+    Types.push_back(llvm::json::Object{{"type", C.Type},
+                                       {"pointer_depth", int64_t(C.PointerDepth)},
+                                       {"changes", llvm::json::Array(C.What)}});
+  llvm::json::Object O{{"symbol", E.Symbol},
+                       {"status", Status[E.Result]},
+                       {"declaration", llvm::json::Array(E.Declaration)},
+                       {"types", std::move(Types)}};
+  if (E.Result != Explanation::Explained)
+    O["note"] = explanationNote(E).str();
+  return O;
+}
+
+} // namespace modver

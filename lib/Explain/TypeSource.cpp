@@ -1,0 +1,54 @@
+#include "Explain/TypeSource.h"
+
+#include "Decompress/Decompress.h"
+#include "DwarfTypes/DwarfTypes.h"
+#include "Support/Error.h"
+
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/Endian.h"
+
+namespace modver {
+
+namespace {
+
+// Relocatable objects (modules, -c output) carry their own or split BTF, or DWARF; anything
+// else is taken for a kernel image, whose ELF may be compressed inside.
+bool isRelocatableElf(llvm::StringRef B) {
+  if (B.size() < 18 || !B.startswith("\x7f" "ELF"))
+    return false;
+  bool LE = B[llvm::ELF::EI_DATA] == llvm::ELF::ELFDATA2LSB;
+  uint16_t Type = LE ? llvm::support::endian::read16le(B.data() + 16)
+                     : llvm::support::endian::read16be(B.data() + 16);
+  return Type == llvm::ELF::ET_REL;
+}
+
+} // namespace
+
+llvm::Expected<TypeSource> readTypeSource(llvm::StringRef Path, const BtfTypes *Base) {
+  TypeSource S;
+  auto Bytes = readMaybeCompressed(Path);
+  if (!Bytes)
+    return Bytes.takeError();
+  if (!isRelocatableElf((*Bytes)->getBuffer())) {
+    Bytes->reset(); // a vmlinux is large; readKernelBtf reads it again its own way
+    auto Btf = readKernelBtf(Path);
+    if (!Btf)
+      return Btf.takeError();
+    S.Btf = std::move(*Btf);
+    return S;
+  }
+  auto Btf = readElfBtf(Path, (*Bytes)->getBuffer(), Base);
+  if (Btf) {
+    S.Btf = std::move(*Btf);
+    return S;
+  }
+  auto Dwarf = readDwarfTypes(Path, (*Bytes)->getBuffer());
+  if (!Dwarf)
+    return fileError(Path, "no usable types: " + llvm::toString(Btf.takeError()) + "; " +
+                               llvm::toString(Dwarf.takeError()));
+  llvm::consumeError(Btf.takeError());
+  S.Dwarf = std::move(*Dwarf);
+  return S;
+}
+
+} // namespace modver
