@@ -10,12 +10,69 @@
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELF.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 namespace modver {
 
 // Checks that can be made before handing the bytes to LLVM, with messages a user understands.
 llvm::Error checkElfIdent(llvm::StringRef FileName, llvm::StringRef Bytes);
+
+// Sections whose bytes overlap in the file (each other, the ELF header or the section header
+// table) are refused: a reader would take one section's bytes for another's. A section table
+// LLVM cannot read is left for the reader to report.
+template <typename ELFT>
+llvm::Error checkSectionOverlap(llvm::StringRef FileName, const llvm::object::ELFFile<ELFT> &Elf) {
+  auto Sections = Elf.sections();
+  if (!Sections) {
+    llvm::consumeError(Sections.takeError());
+    return llvm::Error::success();
+  }
+  struct Range {
+    uint64_t Begin, End;
+    size_t Index; // section index; SIZE_MAX: the ELF header, SIZE_MAX - 1: the section table
+  };
+  std::vector<Range> Ranges;
+  const auto &H = Elf.getHeader();
+  Ranges.push_back({0, H.e_ehsize, SIZE_MAX});
+  if (H.e_shoff)
+    Ranges.push_back({H.e_shoff, H.e_shoff + uint64_t(Sections->size()) * H.e_shentsize,
+                      SIZE_MAX - 1});
+  for (size_t I = 0; I < Sections->size(); ++I) {
+    const auto &Sec = (*Sections)[I];
+    if (Sec.sh_type == llvm::ELF::SHT_NOBITS || Sec.sh_type == llvm::ELF::SHT_NULL ||
+        Sec.sh_size == 0 || Sec.sh_offset + Sec.sh_size < Sec.sh_offset ||
+        Sec.sh_offset + Sec.sh_size > Elf.getBufSize())
+      continue; // past the end of the file: reported as such when the section is read
+    Ranges.push_back({Sec.sh_offset, Sec.sh_offset + Sec.sh_size, I});
+  }
+  std::sort(Ranges.begin(), Ranges.end(),
+            [](const Range &A, const Range &B) { return A.Begin < B.Begin; });
+  auto Describe = [&](const Range &R) -> std::string {
+    if (R.Index == SIZE_MAX)
+      return "the ELF header";
+    if (R.Index == SIZE_MAX - 1)
+      return "the section header table";
+    auto Name = Elf.getSectionName((*Sections)[R.Index]);
+    if (!Name) {
+      llvm::consumeError(Name.takeError());
+      return "section [index " + std::to_string(R.Index) + "]";
+    }
+    return "section " + Name->str();
+  };
+  size_t Furthest = 0; // of the ranges before I, the one that ends last
+  for (size_t I = 1; I < Ranges.size(); ++I) {
+    if (Ranges[Furthest].End > Ranges[I].Begin)
+      return fileError(FileName, Describe(Ranges[Furthest]) + " and " + Describe(Ranges[I]) +
+                                     " overlap in the file");
+    if (Ranges[I].End > Ranges[Furthest].End)
+      Furthest = I;
+  }
+  return llvm::Error::success();
+}
 
 template <typename Fn>
 auto withElfFile(llvm::StringRef FileName, llvm::StringRef Bytes, Fn &&F)
@@ -28,6 +85,8 @@ auto withElfFile(llvm::StringRef FileName, llvm::StringRef Bytes, Fn &&F)
     auto File = ELFFile<ELFT>::create(Bytes);
     if (!File)
       return inFile(FileName, File.takeError());
+    if (llvm::Error E = checkSectionOverlap(FileName, *File))
+      return {std::move(E)};
     return F(*File);
   };
   bool Is64 = Bytes[llvm::ELF::EI_CLASS] == llvm::ELF::ELFCLASS64;

@@ -3,6 +3,7 @@
 #include "Elf/ElfFile.h"
 
 #include "llvm/Object/ELF.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -26,6 +27,20 @@ llvm::Error checkElfIdent(llvm::StringRef FileName, llvm::StringRef Bytes) {
   if (Bytes.size() < HeaderSize)
     return fileError(FileName, "truncated ELF header (" + llvm::Twine(Bytes.size()) +
                                    " bytes, need " + llvm::Twine(HeaderSize) + ")");
+  // e_version is 1 in every ELF file: read in the wrong order it is 0x01000000, which tells
+  // an EI_DATA that contradicts the content from a merely corrupt header.
+  const char *VersionField = Bytes.data() + 0x14;
+  bool LE = Data == llvm::ELF::ELFDATA2LSB;
+  uint32_t Version = LE ? llvm::support::endian::read32le(VersionField)
+                        : llvm::support::endian::read32be(VersionField);
+  uint32_t Swapped = LE ? llvm::support::endian::read32be(VersionField)
+                        : llvm::support::endian::read32le(VersionField);
+  if (Version != llvm::ELF::EV_CURRENT && Swapped == llvm::ELF::EV_CURRENT)
+    return fileError(FileName, llvm::Twine("byte order contradicts EI_DATA: the header reads as ") +
+                                   (Data == llvm::ELF::ELFDATA2LSB ? "big" : "little") +
+                                   "-endian, EI_DATA says " +
+                                   (Data == llvm::ELF::ELFDATA2LSB ? "little" : "big") +
+                                   "-endian");
   return llvm::Error::success();
 }
 

@@ -191,7 +191,10 @@ private:
   llvm::Expected<std::optional<llvm::StringRef>>
   fieldString(llvm::StringRef Table, llvm::StringRef Data, const RelocMap &Relocs,
               uint64_t Offset, unsigned Size, llvm::StringRef What, bool Optional) {
-    auto Where = [&] { return What + " field at offset " + llvm::Twine(Offset) + " of '" + Table + "'"; };
+    // A std::string, not a Twine: a Twine returned from here would point at dead temporaries.
+    auto Where = [&]() -> std::string {
+      return (What + " field at offset " + llvm::Twine(Offset) + " of '" + Table + "'").str();
+    };
     auto It = Relocs.find(Offset);
     if (It == Relocs.end()) {
       if (Optional && fieldValue(Data, Offset, Size) == 0)

@@ -1,0 +1,9 @@
+// readModuleExports: __ksymtab*, __kcrctab*, their relocations and __ksymtab_strings.
+#include "FuzzCommon.h"
+#include "ModuleExports/ModuleExports.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  using namespace modver::fuzz;
+  consume(modver::readModuleExports(FuzzFileName, bytes(Data, Size), "fuzz/module"));
+  return 0;
+}

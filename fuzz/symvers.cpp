@@ -1,0 +1,9 @@
+// readSymvers: Module.symvers text.
+#include "FuzzCommon.h"
+#include "Symvers/Symvers.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  using namespace modver::fuzz;
+  consume(modver::readSymvers(FuzzFileName, bytes(Data, Size)));
+  return 0;
+}
