@@ -1,21 +1,36 @@
 #include "Relink/MergeFlags.h"
 
 #include "Elf/ElfFile.h"
+#include "Support/Error.h"
 #include "Support/FileIO.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace modver {
 
-// A copy of Bytes in which Wanted(section name, flags) decides each section's new flags;
-// "" when no section changes.
+// A section header rewritten: its offset in the file and its new bytes.
+struct HeaderPatch {
+  size_t Offset;
+  std::string Bytes;
+};
+
+// The headers of the ELF file in Bytes whose flags Wanted(section name, flags) changes, with
+// their new bytes; none when no section changes. Only headers are produced, so a caller can
+// patch a copy (inputs, which are not ours) or the file itself (the linker's private output)
+// without copying the whole file.
 template <typename FlagsFn>
-static llvm::Expected<std::string> rewriteFlags(llvm::StringRef Path, llvm::StringRef Bytes,
-                                                FlagsFn Wanted) {
-  return withElfFile(Path, Bytes, [&](const auto &Elf) -> llvm::Expected<std::string> {
+static llvm::Expected<std::vector<HeaderPatch>> flagPatches(llvm::StringRef Path,
+                                                            llvm::StringRef Bytes,
+                                                            FlagsFn Wanted) {
+  return withElfFile(Path, Bytes, [&](const auto &Elf) -> llvm::Expected<std::vector<HeaderPatch>> {
     using Shdr = typename std::remove_reference_t<decltype(Elf)>::Elf_Shdr;
     auto Sections = Elf.sections();
     if (!Sections)
       return Sections.takeError();
-    std::string Out;
+    std::vector<HeaderPatch> Out;
     for (const Shdr &Sec : *Sections) {
       auto Name = Elf.getSectionName(Sec);
       if (!Name)
@@ -23,12 +38,12 @@ static llvm::Expected<std::string> rewriteFlags(llvm::StringRef Path, llvm::Stri
       uint64_t Flags = Wanted(*Name, uint64_t(Sec.sh_flags));
       if (Flags == Sec.sh_flags)
         continue;
-      if (Out.empty())
-        Out = Bytes.str();
-      // The header lives inside Bytes; patch the same place in the copy. LLVM's header
-      // fields are byte-order-aware and unaligned-safe, so assignment writes it correctly.
+      // The header lives inside Bytes. LLVM's header fields are byte-order-aware and
+      // unaligned-safe, so assigning to a copy of it writes the field correctly.
+      Shdr New = Sec;
+      New.sh_flags = Flags;
       size_t Offset = reinterpret_cast<const char *>(&Sec) - Bytes.data();
-      reinterpret_cast<Shdr *>(Out.data() + Offset)->sh_flags = Flags;
+      Out.push_back({Offset, std::string(reinterpret_cast<const char *>(&New), sizeof(New))});
     }
     return Out;
   });
@@ -40,17 +55,20 @@ llvm::Expected<UnmergedInputs> withoutMergeFlags(const std::vector<std::string> 
     auto Buf = readFile(In);
     std::string Copy;
     if (Buf) {
-      auto Rewritten =
-          rewriteFlags(In, (*Buf)->getBuffer(), [&](llvm::StringRef Name, uint64_t Flags) {
+      auto Patches =
+          flagPatches(In, (*Buf)->getBuffer(), [&](llvm::StringRef Name, uint64_t Flags) {
             if (!(Flags & llvm::ELF::SHF_MERGE))
               return Flags;
             Out.Cleared.push_back(Name.str());
             return Flags & ~uint64_t(llvm::ELF::SHF_MERGE);
           });
-      if (Rewritten)
-        Copy = std::move(*Rewritten);
-      else
-        llvm::consumeError(Rewritten.takeError());
+      if (!Patches) {
+        llvm::consumeError(Patches.takeError());
+      } else if (!Patches->empty()) {
+        Copy = (*Buf)->getBuffer().str();
+        for (const HeaderPatch &P : *Patches)
+          Copy.replace(P.Offset, P.Bytes.size(), P.Bytes);
+      }
     } else {
       llvm::consumeError(Buf.takeError());
     }
@@ -70,18 +88,37 @@ llvm::Expected<UnmergedInputs> withoutMergeFlags(const std::vector<std::string> 
 llvm::Error restoreMergeFlags(llvm::StringRef Path, const std::vector<std::string> &Cleared) {
   if (Cleared.empty())
     return llvm::Error::success();
-  auto Buf = readFile(Path);
-  if (!Buf)
-    return Buf.takeError();
-  auto Patched = rewriteFlags(Path, (*Buf)->getBuffer(), [&](llvm::StringRef Name, uint64_t Flags) {
-    return llvm::is_contained(Cleared, Name) ? Flags | llvm::ELF::SHF_MERGE : Flags;
-  });
-  if (!Patched)
-    return Patched.takeError();
-  if (Patched->empty())
+  std::vector<HeaderPatch> Patches;
+  {
+    auto Buf = readFile(Path);
+    if (!Buf)
+      return Buf.takeError();
+    auto Found =
+        flagPatches(Path, (*Buf)->getBuffer(), [&](llvm::StringRef Name, uint64_t Flags) {
+          return llvm::is_contained(Cleared, Name) ? Flags | llvm::ELF::SHF_MERGE : Flags;
+        });
+    if (!Found)
+      return Found.takeError();
+    Patches = std::move(*Found);
+  } // unmapped before the file is written
+  if (Patches.empty())
     return llvm::Error::success();
-  Buf->reset(); // the file is rewritten below; do not keep it mapped
-  return writeFileAtomically(Path, *Patched);
+  // Path is the linker's private temporary output, not yet in place: patch the few header
+  // bytes in the file itself rather than rewriting all of it.
+  int FD = ::open(Path.str().c_str(), O_WRONLY | O_CLOEXEC);
+  if (FD < 0)
+    return fileError(Path, "cannot open for writing: " + llvm::Twine(std::strerror(errno)));
+  for (const HeaderPatch &P : Patches) {
+    ssize_t N = ::pwrite(FD, P.Bytes.data(), P.Bytes.size(), off_t(P.Offset));
+    if (N != ssize_t(P.Bytes.size())) {
+      int Err = N < 0 ? errno : EIO;
+      ::close(FD);
+      return fileError(Path, "cannot write a section header: " + llvm::Twine(std::strerror(Err)));
+    }
+  }
+  if (::close(FD) != 0)
+    return fileError(Path, "cannot write: " + llvm::Twine(std::strerror(errno)));
+  return llvm::Error::success();
 }
 
 } // namespace modver

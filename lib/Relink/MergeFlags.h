@@ -28,7 +28,9 @@ struct UnmergedInputs {
 // be read as ELF is passed as it is: the linker will say what is wrong with it.
 llvm::Expected<UnmergedInputs> withoutMergeFlags(const std::vector<std::string> &Inputs);
 
-// Set SHF_MERGE again on the sections of the linked file at Path named in Cleared.
+// Set SHF_MERGE again on the sections of the linked file at Path named in Cleared. The
+// section headers are patched in the file in place, so Path must be private to the caller
+// (the linker's temporary output).
 llvm::Error restoreMergeFlags(llvm::StringRef Path, const std::vector<std::string> &Cleared);
 
 } // namespace modver

@@ -61,6 +61,13 @@ llvm::Error SymbolDb::merge(SymbolDb Other) {
     Kernel.Target = K.Target;
   if (!Kernel.ForceLoad)
     Kernel.ForceLoad = K.ForceLoad;
+  // Into an empty database (the first source, usually the only one) there is nothing to
+  // reconcile: take the records and their index as they are instead of re-adding each one.
+  if (Exports.empty()) {
+    Exports = std::move(Other.Exports);
+    Index = std::move(Other.Index);
+    return llvm::Error::success();
+  }
   Exports.reserve(Exports.size() + Other.Exports.size());
   for (Export &E : Other.Exports)
     if (llvm::Error Err = add(std::move(E)))

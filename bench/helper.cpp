@@ -1,0 +1,69 @@
+// bench/helper: two floors for bench/run, built against lib/ (libmodver.a).
+//   helper versions [-jN] MOD|DIR...  read the __versions of every module, nothing else: the
+//       same file reading and ELF parsing modcheck does per module (readMaybeCompressed +
+//       readVersionTables), without a kernel, a symbol database or a verdict.
+//       Prints "<modules> <records>".
+//   helper decompress VMLINUZ          only find and decompress the ELF vmlinux inside the
+//       image (readKernelElf), as modversions/modcheck do first. Prints its size.
+#include "Batch/Batch.h"
+#include "CheckRun/CheckRun.h"
+#include "Decompress/Decompress.h"
+#include "KernelImage/KernelImage.h"
+#include "VersionsSection/VersionsSection.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+using namespace modver;
+
+int main(int Argc, char **Argv) {
+  if (Argc == 3 && !std::strcmp(Argv[1], "decompress")) {
+    auto Elf = readKernelElf(Argv[2]);
+    if (!Elf) {
+      llvm::consumeError(Elf.takeError());
+      return 2;
+    }
+    std::printf("%zu\n", (*Elf)->getBufferSize());
+    return 0;
+  }
+  if (Argc < 2 || std::strcmp(Argv[1], "versions")) {
+    std::fprintf(stderr, "usage: helper versions [-jN] MOD|DIR... | helper decompress VMLINUZ\n");
+    return 2;
+  }
+  BatchOptions B;
+  std::vector<std::string> Args;
+  for (int I = 2; I < Argc; ++I) {
+    if (!std::strncmp(Argv[I], "-j", 2))
+      B.Threads = std::atoi(Argv[I] + 2);
+    else
+      Args.push_back(Argv[I]);
+  }
+  auto Paths = collectModulePaths(Args);
+  if (!Paths) {
+    llvm::consumeError(Paths.takeError());
+    return 2;
+  }
+  auto Counts = mapIndices(
+      Paths->size(),
+      [&](size_t I) -> size_t {
+        auto Buf = readMaybeCompressed((*Paths)[I]);
+        if (!Buf) {
+          llvm::consumeError(Buf.takeError());
+          return 0;
+        }
+        auto T = readVersionTables((*Paths)[I], (*Buf)->getBuffer());
+        if (!T) {
+          llvm::consumeError(T.takeError());
+          return 0;
+        }
+        auto *R = T->effective();
+        return R ? R->size() : 0;
+      },
+      B);
+  size_t Total = 0;
+  for (size_t C : Counts)
+    Total += C;
+  std::printf("%zu %zu\n", Paths->size(), Total);
+  return 0;
+}
