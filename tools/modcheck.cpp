@@ -71,7 +71,8 @@ int main(int Argc, char **Argv) {
   CheckOptions Options;
   if (!ForceLoad.empty())
     Options.ForceLoad = ForceLoad == "yes";
-  Options.AllowMissingNamespaceImports = AllowMissingNs;
+  if (AllowMissingNs)
+    Options.AllowMissingNamespaceImports = true;
   Options.KeepGoing = KeepGoing;
 
   auto Paths = collectModulePaths(Modules);

@@ -14,7 +14,9 @@ public:
               CheckResult &Out)
       : M(M), Db(Db), Out(Out) {
     ForceLoad = Opt.ForceLoad ? *Opt.ForceLoad : Db.kernel().ForceLoad.value_or(true);
-    AllowMissingNs = Opt.AllowMissingNamespaceImports;
+    AllowMissingNs = Opt.AllowMissingNamespaceImports
+                         ? *Opt.AllowMissingNamespaceImports
+                         : Db.kernel().AllowMissingNamespaceImports.value_or(false);
     KeepGoing = Opt.KeepGoing;
     if (const std::vector<VersionRecord> *Records = M.Versions.effective())
       for (const VersionRecord &R : *Records)

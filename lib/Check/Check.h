@@ -46,8 +46,9 @@ struct CheckOptions {
   // CONFIG_MODULE_FORCE_LOAD: decides NoVersions/MissingVermagic. Unset: the kernel's own
   // setting when the database knows it, else true (Debian's and most distributions' choice).
   std::optional<bool> ForceLoad;
-  // CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS.
-  bool AllowMissingNamespaceImports = false;
+  // CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS. Unset: the kernel's own setting when known,
+  // else false (the kernel's default).
+  std::optional<bool> AllowMissingNamespaceImports;
   // Report every problem: go on checking vermagic and the imports after a refused
   // module_layout or vermagic, where the loader (and, by default, checkModule) stops. The
   // verdict is the same either way; only the list of problems grows.

@@ -1,6 +1,7 @@
 #include "KernelDb/KernelDb.h"
 
 #include "Decompress/Decompress.h"
+#include "KernelConfig/KernelConfig.h"
 #include "KernelImage/KernelImage.h"
 #include "ModuleTree/ModuleTree.h"
 #include "ModversionsObject/ModversionsObject.h"
@@ -32,8 +33,11 @@ llvm::Expected<KernelSources> runningKernelSources(llvm::StringRef Root) {
   std::string BootSymvers = joinPath(Root, "boot/symvers-" + Release + ".gz");
   std::string Image = joinPath(Root, "boot/vmlinuz-" + Release);
   std::string Modules = joinPath(Root, "lib/modules/" + Release);
+  std::string Config = joinPath(Root, "boot/config-" + Release);
 
   KernelSources S;
+  if (llvm::sys::fs::is_regular_file(Config))
+    S.Config = Config;
   if (llvm::sys::fs::is_regular_file(Symvers))
     S.Symvers.push_back(Symvers);
   else if (llvm::sys::fs::is_regular_file(BootSymvers))
@@ -92,6 +96,19 @@ llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources) {
       return E;
   for (const std::string &D : Sources.ModuleDirs)
     if (llvm::Error E = Merge(readModuleTreeExports(D)))
+      return E;
+
+  std::optional<std::string> Config;
+  if (!Sources.Config.empty())
+    Config = Sources.Config;
+  for (const std::string &F : Sources.Kernels)
+    if (!Config)
+      Config = configBeside(F);
+  for (const std::string &F : Sources.Symvers)
+    if (!Config)
+      Config = configBeside(F);
+  if (Config)
+    if (llvm::Error E = readKernelConfig(*Config, Db.kernel()))
       return E;
   return Db;
 }

@@ -22,6 +22,9 @@ struct KernelSources {
   std::vector<std::string> Symvers;
   // Folders of modules whose exports count too (searched recursively).
   std::vector<std::string> ModuleDirs;
+  // The kernel's .config; when not given, one found beside a kernel file is read (see
+  // configBeside in KernelConfig.h).
+  std::string Config;
 
   bool empty() const { return Kernels.empty() && Symvers.empty() && ModuleDirs.empty(); }
 };

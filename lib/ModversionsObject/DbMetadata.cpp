@@ -50,6 +50,19 @@ static bool unescape(llvm::StringRef S, std::string &Out) {
   return true;
 }
 
+// A kernel option that may be unknown: "yes", "no" or "unknown".
+static const char *triState(std::optional<bool> V) { return !V ? "unknown" : *V ? "yes" : "no"; }
+
+static bool parseTriState(llvm::StringRef Text, std::optional<bool> &V) {
+  if (Text == "unknown")
+    V.reset();
+  else if (Text == "yes" || Text == "no")
+    V = Text == "yes";
+  else
+    return false;
+  return true;
+}
+
 std::string encodeDbMetadata(const KernelInfo &K, llvm::ArrayRef<const Export *> Sorted) {
   llvm::StringMap<size_t> SourceIndex;
   std::vector<llvm::StringRef> Sources;
@@ -65,7 +78,9 @@ std::string encodeDbMetadata(const KernelInfo &K, llvm::ArrayRef<const Export *>
   Out += "\nvermagic\t";
   appendEscaped(Out, K.Vermagic);
   Out += "\nforce-load\t";
-  Out += !K.ForceLoad ? "unknown" : *K.ForceLoad ? "yes" : "no";
+  Out += triState(K.ForceLoad);
+  Out += "\nmissing-ns-imports\t";
+  Out += triState(K.AllowMissingNamespaceImports);
   Out += "\nsources\t" + std::to_string(Sources.size()) + "\n";
   for (llvm::StringRef S : Sources) {
     appendEscaped(Out, S);
@@ -179,7 +194,7 @@ llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::Stri
   }
   LineReader In(FileName, Text);
   DbMetadata Out;
-  std::string Magic, ForceLoad;
+  std::string Magic, ForceLoad, MissingNs;
   if (llvm::Error E = In.keyed("modver-db", Magic))
     return E;
   if (llvm::Error E = In.keyed("release", Out.Kernel.Release))
@@ -188,10 +203,12 @@ llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::Stri
     return E;
   if (llvm::Error E = In.keyed("force-load", ForceLoad))
     return E;
-  if (ForceLoad == "yes" || ForceLoad == "no")
-    Out.Kernel.ForceLoad = ForceLoad == "yes";
-  else if (ForceLoad != "unknown")
+  if (!parseTriState(ForceLoad, Out.Kernel.ForceLoad))
     return In.error("bad force-load '" + ForceLoad + "'");
+  if (llvm::Error E = In.keyed("missing-ns-imports", MissingNs))
+    return E;
+  if (!parseTriState(MissingNs, Out.Kernel.AllowMissingNamespaceImports))
+    return In.error("bad missing-ns-imports '" + MissingNs + "'");
 
   size_t NumSources, NumSymbols;
   if (llvm::Error E = In.count("sources", NumSources))

@@ -61,6 +61,8 @@ llvm::Error SymbolDb::merge(SymbolDb Other) {
     Kernel.Target = K.Target;
   if (!Kernel.ForceLoad)
     Kernel.ForceLoad = K.ForceLoad;
+  if (!Kernel.AllowMissingNamespaceImports)
+    Kernel.AllowMissingNamespaceImports = K.AllowMissingNamespaceImports;
   // Into an empty database (the first source, usually the only one) there is nothing to
   // reconcile: take the records and their index as they are instead of re-adding each one.
   if (Exports.empty()) {

@@ -42,8 +42,10 @@ struct KernelInfo {
   std::string Release;  // "6.1.0-56-amd64"
   std::string Vermagic; // "6.1.0-56-amd64 SMP preempt mod_unload modversions "
   std::optional<ElfTarget> Target;
-  // CONFIG_MODULE_FORCE_LOAD when the kernel's configuration is known.
+  // CONFIG_MODULE_FORCE_LOAD and CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS when the
+  // kernel's configuration is known.
   std::optional<bool> ForceLoad;
+  std::optional<bool> AllowMissingNamespaceImports;
 };
 
 class SymbolDb {

@@ -18,6 +18,9 @@ inline void addKernelSourceOptions(CLI::App &App, KernelSources &Sources) {
   App.add_option("-m,--modules", Sources.ModuleDirs,
                  "folder of modules whose exports count too (repeatable)")
       ->allow_extra_args(false);
+  App.add_option("--kernel-config", Sources.Config,
+                 "the kernel's .config (default: config-<release> or .config found beside the "
+                 "kernel file)");
 }
 
 } // namespace modver

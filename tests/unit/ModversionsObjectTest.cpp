@@ -111,7 +111,7 @@ std::string handMade(const ElfTarget &T, std::vector<VersionRecord> Classic,
   return Obj ? *Obj : std::string();
 }
 
-const char MetaHead[] = "modver-db\t1\nrelease\t\nvermagic\t\nforce-load\tunknown\n"
+const char MetaHead[] = "modver-db\t1\nrelease\t\nvermagic\t\nforce-load\tunknown\nmissing-ns-imports\tunknown\n"
                         "sources\t1\nModule.symvers\n";
 
 } // namespace
@@ -283,15 +283,15 @@ TEST(ModversionsObject, CorruptedMetadataIsAnError) {
     return Copy;
   };
   EXPECT_EQ(errorOf(Patch("printk\tc\t", "printk\tx\t")),
-            "m.o: .modver.db line 12: bad flags 'x' for symbol 'printk'");
+            "m.o: .modver.db line 13: bad flags 'x' for symbol 'printk'");
   EXPECT_EQ(errorOf(Patch("modver-db\t1", "modver-db\t9")),
             "m.o: .modver.db has an unsupported format version '9'");
   EXPECT_EQ(errorOf(Patch("symbols\t5", "symbols\t4")),
-            "m.o: .modver.db line 13: unexpected text after the last symbol");
+            "m.o: .modver.db line 14: unexpected text after the last symbol");
   EXPECT_EQ(errorOf(Patch("force-load\tno", "force-load\tnn")),
             "m.o: .modver.db line 4: bad force-load 'nn'");
   EXPECT_EQ(errorOf(Patch("printk\tc\t\tvmlinux\t0", "printk\tc\t\tvmlinux\t7")),
-            "m.o: .modver.db line 12: bad source number '7' for symbol 'printk'");
+            "m.o: .modver.db line 13: bad source number '7' for symbol 'printk'");
 }
 
 TEST(ModversionsObject, CorruptedRecordsAreAnError) {
@@ -319,11 +319,11 @@ TEST(ModversionsObject, RecordsAndMetadataMustAgree) {
             "m.o: __versions holds 0 records, expected 1 (every name that fits)");
   EXPECT_EQ(errorOf(handMade(T, {{"a", 1}}, std::nullopt,
                              std::string(MetaHead) + "symbols\t2\na\tc\t\tvmlinux\t0\n")),
-            "m.o: .modver.db line 7: symbols count 2 exceeds the section");
+            "m.o: .modver.db line 8: symbols count 2 exceeds the section");
   EXPECT_EQ(errorOf(handMade(T, {{"a", 1}}, std::nullopt,
                              std::string(MetaHead) +
                                  "symbols\t2\nb\tc\t\tvmlinux\t0\na\tc\t\tvmlinux\t0\n")),
-            "m.o: .modver.db line 9: symbol 'a' is out of order or repeated");
+            "m.o: .modver.db line 10: symbol 'a' is out of order or repeated");
   EXPECT_EQ(errorOf(handMade(T, {{"a", 1}}, std::nullopt, "garbage")),
             "m.o: .modver.db is not modver metadata");
   EXPECT_EQ(errorOf(handMade(T, {{"a", 1}}, std::nullopt, Meta)), "<accepted>");
