@@ -10,6 +10,37 @@
 
 namespace modver {
 
+namespace {
+
+// B keeps every member (enumerator) of A, by name, type text, place (value), and adds some.
+bool isAdditiveOnly(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B) {
+  const TypeNode &TA = GA.type(A), &TB = GB.type(B);
+  if (TA.Kind != TB.Kind || TB.Size < TA.Size ||
+      (TA.Kind != TypeKind::Struct && TA.Kind != TypeKind::Union && TA.Kind != TypeKind::Enum))
+    return false;
+  auto ItemsA = GA.items(A), ItemsB = GB.items(B);
+  if (ItemsB.size() <= ItemsA.size())
+    return false;
+  std::map<std::string, std::string> InB;
+  auto Text = [](const TypeGraph &G, const TypeItem &I, bool IsEnum) {
+    return IsEnum ? std::to_string(I.Value)
+                  : memberPlace(I) + " " + typeRef(G, I.Type);
+  };
+  bool IsEnum = TA.Kind == TypeKind::Enum;
+  unsigned Anon = 0;
+  for (const TypeItem &I : ItemsB)
+    InB[I.Name.empty() ? "#" + std::to_string(Anon++) : I.Name.str()] = Text(GB, I, IsEnum);
+  Anon = 0;
+  for (const TypeItem &I : ItemsA) {
+    auto It = InB.find(I.Name.empty() ? "#" + std::to_string(Anon++) : I.Name.str());
+    if (It == InB.end() || It->second != Text(GA, I, IsEnum))
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
 Explainer::Explainer(const TypeGraph &OldG, const TypeGraph &NewG) : Old(OldG), New(NewG) {}
 
 uint64_t Explainer::hash(Side &S, TypeId Id) {
@@ -86,9 +117,10 @@ Explanation Explainer::explain(llvm::StringRef Symbol) {
       P.OldId = counterpart(Old, Key, New.G.type(P.NewId).Name);
     if (!P.NewId)
       P.NewId = counterpart(New, Key, Old.G.type(P.OldId).Name);
-    TypeChange C{Key, diffDefinitions(Old.G, P.OldId, New.G, P.NewId), P.Depth};
+    TypeChange C{Key, diffDefinitions(Old.G, P.OldId, New.G, P.NewId), P.Depth, false};
     if (C.What.empty())
       C.What.push_back("another definition of the same name is reached");
+    C.AdditiveOnly = isAdditiveOnly(Old.G, P.OldId, New.G, P.NewId);
     E.Types.push_back(std::move(C));
   }
   std::stable_sort(E.Types.begin(), E.Types.end(), [](const TypeChange &A, const TypeChange &B) {

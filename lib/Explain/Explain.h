@@ -28,6 +28,9 @@ struct TypeChange {
   // a type that is). genksyms expands a type only where the compilation unit defines it, and
   // deep types are the likeliest to be mere declarations there.
   unsigned PointerDepth = 0;
+  // Only members or enumerators added, every existing one where it was: the kind of change
+  // distributions keep out of CRCs with #ifndef __GENKSYMS__ to preserve their kABI.
+  bool AdditiveOnly = false;
 };
 
 struct Explanation {
@@ -74,7 +77,8 @@ private:
 // "no difference visible in BTF types; ..." and the other sentences for a status.
 llvm::StringRef explanationNote(const Explanation &E);
 
-// One line per change, each prefixed with Indent: "struct kmem_cache: member 'x' added ...".
+// One line per change, each prefixed with Indent: "struct kmem_cache: member 'x' added ...";
+// the declaration's changes and the five nearest types in full, the others counted.
 void printExplanation(llvm::raw_ostream &OS, const Explanation &E, llvm::StringRef Indent);
 llvm::json::Value explanationJson(const Explanation &E);
 

@@ -3,7 +3,13 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+
 namespace modver {
+
+namespace {
+constexpr size_t MaxTypesShown = 5;
+} // namespace
 
 llvm::StringRef explanationNote(const Explanation &E) {
   switch (E.Result) {
@@ -27,9 +33,16 @@ void printExplanation(llvm::raw_ostream &OS, const Explanation &E, llvm::StringR
   }
   for (const std::string &D : E.Declaration)
     OS << Indent << E.Symbol << ": " << D << "\n";
-  for (const TypeChange &C : E.Types)
-    for (const std::string &W : C.What)
-      OS << Indent << C.Type << ": " << W << "\n";
+  // A kernel export's closure often reaches most of the kernel's types, and hundreds of them
+  // can differ; the nearest (fewest pointers away) are listed, the rest counted.
+  size_t Shown = std::min(E.Types.size(), MaxTypesShown);
+  for (size_t I = 0; I < Shown; ++I)
+    for (const std::string &W : E.Types[I].What)
+      OS << Indent << E.Types[I].Type << ": " << W << "\n";
+  if (Shown < E.Types.size())
+    OS << Indent << "... and " << E.Types.size() - Shown
+       << " more types that differ, at least " << E.Types[Shown].PointerDepth
+       << " pointers away (the JSON report lists all)\n";
 }
 
 llvm::json::Value explanationJson(const Explanation &E) {
@@ -39,6 +52,7 @@ llvm::json::Value explanationJson(const Explanation &E) {
   for (const TypeChange &C : E.Types)
     Types.push_back(llvm::json::Object{{"type", C.Type},
                                        {"pointer_depth", int64_t(C.PointerDepth)},
+                                       {"additive_only", C.AdditiveOnly},
                                        {"changes", llvm::json::Array(C.What)}});
   llvm::json::Object O{{"symbol", E.Symbol},
                        {"status", Status[E.Result]},
