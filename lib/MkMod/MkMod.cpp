@@ -90,7 +90,7 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
     if (Plain) { // the linker reads files: give it the decompressed bytes as one
       auto T = TempFile::create("input", "o", Bytes);
       if (!T)
-        return T.takeError();
+        return inFile(Output, T.takeError());
       P.LinkInputs.push_back(T->path());
       P.Temporaries.push_back(std::move(*T));
     } else {
@@ -132,7 +132,7 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
     return Object.takeError();
   auto T = TempFile::create("versions", "o", *Object);
   if (!T)
-    return T.takeError();
+    return inFile(Output, T.takeError());
   P.LinkInputs.push_back(T->path());
   P.Temporaries.push_back(std::move(*T));
   return P;
@@ -145,7 +145,7 @@ llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath)
 
   auto Linked = TempFile::reserve("linked", "ko");
   if (!Linked)
-    return Linked.takeError();
+    return inFile(M.Output, Linked.takeError());
   if (llvm::Error E = L.link({M.LinkInputs, Linked->path(), ScriptPath.str()}))
     return E;
   auto Bytes = readFile(Linked->path());

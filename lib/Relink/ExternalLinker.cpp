@@ -86,7 +86,7 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
   if (IsLld) {
     auto Unmerged = withoutMergeFlags(Job.Inputs);
     if (!Unmerged)
-      return Unmerged.takeError();
+      return inFile(Job.OutputPath, Unmerged.takeError());
     Inputs = std::move(*Unmerged);
   }
   for (const std::string &Input : Inputs.Paths)

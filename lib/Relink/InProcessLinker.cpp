@@ -83,7 +83,7 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
     Args.push_back(BuildIdArg.c_str());
   auto Inputs = withoutMergeFlags(Job.Inputs);
   if (!Inputs)
-    return Inputs.takeError();
+    return inFile(Job.OutputPath, Inputs.takeError());
   for (const std::string &Input : Inputs->Paths)
     Args.push_back(Input.c_str());
 
