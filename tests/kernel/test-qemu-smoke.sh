@@ -42,27 +42,7 @@ mv "$H/hello_nover.stripped.ko" "$H/hello_nover.ko"
 objcopy --set-section-flags __versions=contents,readonly "$H/hello_noalloc.ko" "$H/hello_noalloc.tmp.ko"
 mv "$H/hello_noalloc.tmp.ko" "$H/hello_noalloc.ko"
 
-# Flip the lowest CRC byte of the __versions entry for SYMBOL (entries: 8-byte little-endian CRC,
-# 56-byte NUL-padded name). The section's file offset and size come from readelf.
-flip_crc() {  # flip_crc KO SYMBOL
-  local ko=$1 sym=$2 off size
-  read -r off size < <(readelf -SW "$ko" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1=="__versions"{print $4, $5}')
-  [ -n "$off" ] || { echo "smoke: no __versions in $ko" >&2; return 1; }
-  python3 - "$ko" "$sym" "$((16#$off))" "$((16#$size))" <<'EOF'
-import sys
-path, sym, off, size = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3]), int(sys.argv[4])
-data = bytearray(open(path, 'rb').read())
-for e in range(off, off + size, 64):
-    if data[e + 8:e + 64].split(b'\0', 1)[0] == sym:
-        before = int.from_bytes(data[e:e + 8], 'little')
-        data[e] ^= 0xFF
-        print(f"smoke: {sym.decode()} CRC {before:#010x} -> {int.from_bytes(data[e:e + 8], 'little'):#010x}")
-        open(path, 'wb').write(data)
-        sys.exit(0)
-sys.exit(f"smoke: {sym.decode()} not in __versions of {path}")
-EOF
-}
-flip_crc "$H/hello_badcrc.ko" _printk
+flip_version_crc "$H/hello_badcrc.ko" _printk
 modprobe --dump-modversions "$W/consumer/consumer.ko" 2>/dev/null | grep -q modver_provider_value \
   || { echo "smoke: consumer.ko has no __versions entry for modver_provider_value" >&2; exit 1; }
 
