@@ -2,6 +2,7 @@
 // MODVER_KERNEL_ABIS: the first and the last): recall, specificity, root causes, timings.
 // Skips when the kernel cache (MODVER_KERNEL_CACHE or the build's default) is missing.
 #include "Btf/Btf.h"
+#include "KernelCache.h"
 #include "Explain/Explain.h"
 #include "KernelImage/KernelImage.h"
 #include "TypeClosure/Closure.h"
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 
 using namespace modver;
+using namespace modver::test;
 
 namespace {
 
@@ -27,23 +29,9 @@ double secondsSince(Clock::time_point T0) {
   return std::chrono::duration<double>(Clock::now() - T0).count();
 }
 
-std::vector<std::string> abis() {
-  const char *Env = std::getenv("MODVER_KERNEL_ABIS");
-  std::string List = Env && *Env ? Env : "47;56";
-  std::vector<std::string> Out;
-  std::stringstream S(List);
-  for (std::string A; std::getline(S, A, ';');)
-    if (!A.empty())
-      Out.push_back(A);
-  return Out;
-}
+std::vector<std::string> abis() { return kernelAbis(); }
 
-std::string vmlinuz(const std::string &Abi) {
-  const char *Env = std::getenv("MODVER_KERNEL_CACHE");
-  std::string Root = Env && *Env ? Env : MODVER_KERNEL_CACHE_DEFAULT;
-  std::string Release = "6.1.0-" + Abi + "-amd64";
-  return Root + "/" + Release + "/boot/vmlinuz-" + Release;
-}
+std::string vmlinuz(const std::string &Abi) { return cachedKernel(Abi).vmlinuz(); }
 
 bool exists(const std::string &Path) {
   struct stat St;
@@ -51,9 +39,7 @@ bool exists(const std::string &Path) {
 }
 
 std::string moduleOf(const std::string &Abi, const std::string &Rel) {
-  const char *Env = std::getenv("MODVER_KERNEL_CACHE");
-  std::string Root = Env && *Env ? Env : MODVER_KERNEL_CACHE_DEFAULT;
-  return Root + "/6.1.0-" + Abi + "-amd64/lib/modules/6.1.0-" + Abi + "-amd64/kernel/" + Rel;
+  return cachedKernel(Abi).kernelDir() + "/" + Rel;
 }
 
 class ExplainBtfKernel : public ::testing::Test {
