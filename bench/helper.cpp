@@ -5,7 +5,13 @@
 //       Prints "<modules> <records>".
 //   helper decompress VMLINUZ          only find and decompress the ELF vmlinux inside the
 //       image (readKernelElf), as modversions/modcheck do first. Prints its size.
+//   helper btf VMLINUX                 read and index the .BTF of an ELF vmlinux (readElfBtf),
+//       what --explain and --types do per kernel once it is decompressed. Prints the types.
+//   helper headers DIR...              scan a kernel's headers trees for the tags they define
+//       (scanKernelHeaders, arch x86), what --explain does per kernel. Prints files and tags.
 #include "Batch/Batch.h"
+#include "Btf/Btf.h"
+#include "HeaderTypes/HeaderTypes.h"
 #include "CheckRun/CheckRun.h"
 #include "Decompress/Decompress.h"
 #include "KernelImage/KernelImage.h"
@@ -14,6 +20,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 using namespace modver;
 
@@ -27,8 +35,32 @@ int main(int Argc, char **Argv) {
     std::printf("%zu\n", (*Elf)->getBufferSize());
     return 0;
   }
+  if (Argc == 3 && !std::strcmp(Argv[1], "btf")) {
+    auto Bytes = readMaybeCompressed(Argv[2]);
+    if (!Bytes) {
+      llvm::consumeError(Bytes.takeError());
+      return 2;
+    }
+    auto Btf = readElfBtf(Argv[2], (*Bytes)->getBuffer());
+    if (!Btf) {
+      llvm::consumeError(Btf.takeError());
+      return 2;
+    }
+    std::printf("%u\n", (*Btf)->Types.size());
+    return 0;
+  }
+  if (Argc >= 3 && !std::strcmp(Argv[1], "headers")) {
+    auto H = scanKernelHeaders(std::vector<std::string>(Argv + 2, Argv + Argc), "x86");
+    if (!H) {
+      llvm::consumeError(H.takeError());
+      return 2;
+    }
+    std::printf("%zu %zu\n", H->files(), H->tags());
+    return 0;
+  }
   if (Argc < 2 || std::strcmp(Argv[1], "versions")) {
-    std::fprintf(stderr, "usage: helper versions [-jN] MOD|DIR... | helper decompress VMLINUZ\n");
+    std::fprintf(stderr, "usage: helper versions [-jN] MOD|DIR... | helper decompress VMLINUZ"
+                         " | helper btf VMLINUX | helper headers DIR...\n");
     return 2;
   }
   BatchOptions B;

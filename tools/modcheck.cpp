@@ -38,6 +38,7 @@ int main(int Argc, char **Argv) {
   std::vector<std::string> Diff;
   bool Json = false, Quiet = false, AllowMissingNs = false, KeepGoing = false;
   std::string ForceLoad, ExplainFrom;
+  std::vector<std::string> ExplainHeaders;
   bool Explain = false;
   unsigned Jobs = 0;
   App.add_option("module", Modules, "modules (.ko, .ko.xz, .ko.zst, .ko.gz) or folders of them");
@@ -64,6 +65,11 @@ int main(int Argc, char **Argv) {
   App.add_option("--explain-from", ExplainFrom,
                  "with --explain: the kernel image the modules were built against, whose BTF "
                  "gives the old types (the new ones come from --kernel)");
+  App.add_option("--explain-headers", ExplainHeaders,
+                 "with --explain: the old and the new kernel's headers trees (default: found "
+                 "beside each image, as lib/modules/<release>/source and build); types no "
+                 "header defines are left out, as genksyms leaves them")
+      ->expected(2);
   addVersionFlag(App);
   CLI11_PARSE_TOOL(App, Argc, Argv);
 
@@ -89,9 +95,10 @@ int main(int Argc, char **Argv) {
     if (!New)
       return Report.fail(New.takeError());
     std::vector<ExportChange> Changes = diffExports(*Old, *New);
-    std::vector<Explanation> Why;
+    ExplainResults Why;
     if (Explain) {
-      auto Es = explainSymbols(Diff[0], Diff[1], changedSymbols(Changes));
+      auto Es = explainSymbols(explainInputs(Diff[0], Diff[1], ExplainHeaders),
+                               changedSymbols(Changes));
       if (!Es)
         return Report.fail(Es.takeError());
       Why = std::move(*Es);
@@ -121,9 +128,10 @@ int main(int Argc, char **Argv) {
     return Report.fail(Db.takeError());
   std::vector<ModuleVerdict> Verdicts =
       checkModuleFiles(*Paths, *Db, Options, batchOptions(Jobs, Quiet || Json));
-  std::vector<Explanation> Why;
+  ExplainResults Why;
   if (Explain) {
-    auto Es = explainSymbols(ExplainFrom, Sources.Kernels.front(), disagreedSymbols(Verdicts));
+    auto Es = explainSymbols(explainInputs(ExplainFrom, Sources.Kernels.front(), ExplainHeaders),
+                             disagreedSymbols(Verdicts));
     if (!Es)
       return Report.fail(Es.takeError());
     Why = std::move(*Es);

@@ -2,14 +2,13 @@
 // any database source. A thin driver: the work is in lib/.
 #include "DbDump/DbDump.h"
 #include "Elf/ElfTarget.h"
-#include "Explain/TypeSource.h"
+#include "Explain/ExplainRun.h"
 #include "KernelDb/KernelDb.h"
 #include "ModversionsObject/ModversionsObject.h"
 #include "Support/Error.h"
 #include "Support/FileIO.h"
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
-#include "TypeClosure/Closure.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -23,7 +22,7 @@ int main(int Argc, char **Argv) {
                "modversions"};
   KernelSources Sources;
   std::string Output, DumpFile, TargetFrom;
-  std::vector<std::string> Types;
+  std::vector<std::string> Types, Headers;
   bool Json = false;
   addKernelSourceOptions(App, Sources);
   App.add_option("-o,--output", Output, "write the database as an ELF object here");
@@ -37,6 +36,10 @@ int main(int Argc, char **Argv) {
                  "from it, expanded by name (BTF of a kernel image or object, else DWARF); "
                  "diff the output of two kernels")
       ->expected(2, -1);
+  App.add_option("--headers", Headers,
+                 "with --types: the kernel's headers trees (default: found beside a kernel "
+                 "image); types no header defines are printed unexpanded, as genksyms leaves "
+                 "them");
   addVersionFlag(App);
   CLI11_PARSE_TOOL(App, Argc, Argv);
 
@@ -44,12 +47,9 @@ int main(int Argc, char **Argv) {
   if (!Types.empty()) {
     if (!Sources.empty() || !Output.empty() || !DumpFile.empty())
       return Report.usage("--types takes one file and symbols, and no other source or output");
-    auto Source = readTypeSource(Types[0]);
-    if (!Source)
-      return Report.fail(Source.takeError());
     std::vector<std::string> Symbols(Types.begin() + 1, Types.end());
-    if (llvm::Error E = printSymbolClosures(llvm::outs(), Source->graph(), Symbols))
-      return Report.fail(inFile(Types[0], std::move(E)));
+    if (llvm::Error E = printTypesOf(llvm::outs(), Types[0], Symbols, Headers))
+      return Report.fail(std::move(E));
     return ExitOk;
   }
   if (!DumpFile.empty()) {

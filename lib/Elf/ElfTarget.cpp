@@ -74,6 +74,22 @@ static llvm::StringRef machineName(uint16_t Machine) {
   }
 }
 
+llvm::StringRef ElfTarget::kernelArch() const {
+  switch (Machine) {
+  case llvm::ELF::EM_X86_64:
+  case llvm::ELF::EM_386: return "x86";
+  case llvm::ELF::EM_AARCH64: return "arm64";
+  case llvm::ELF::EM_ARM: return "arm";
+  case llvm::ELF::EM_PPC:
+  case llvm::ELF::EM_PPC64: return "powerpc";
+  case llvm::ELF::EM_S390: return "s390";
+  case llvm::ELF::EM_RISCV: return "riscv";
+  case llvm::ELF::EM_MIPS: return "mips";
+  case llvm::ELF::EM_SPARCV9: return "sparc";
+  default: return "";
+  }
+}
+
 std::string ElfTarget::describe() const {
   std::string S;
   llvm::raw_string_ostream OS(S);

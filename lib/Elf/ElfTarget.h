@@ -22,6 +22,9 @@ struct ElfTarget {
   unsigned wordSize() const { return Is64 ? 8 : 4; }
   // e.g. "ELF64 little-endian x86-64"
   std::string describe() const;
+  // The kernel's name for the architecture, its directory under arch/ ("x86", "arm64");
+  // empty for machines the kernel has no such name for here.
+  llvm::StringRef kernelArch() const;
 
   bool operator==(const ElfTarget &O) const {
     return Is64 == O.Is64 && IsLittleEndian == O.IsLittleEndian && Machine == O.Machine &&

@@ -41,7 +41,9 @@ bool isAdditiveOnly(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B
 
 } // namespace
 
-Explainer::Explainer(const TypeGraph &OldG, const TypeGraph &NewG) : Old(OldG), New(NewG) {}
+Explainer::Explainer(const TypeGraph &OldG, const TypeGraph &NewG, const HeaderTypes *OldHeaders,
+                     const HeaderTypes *NewHeaders)
+    : Old(OldG, OldHeaders), New(NewG, NewHeaders) {}
 
 uint64_t Explainer::hash(Side &S, TypeId Id) {
   if (!S.Hash[Id])

@@ -48,9 +48,13 @@ struct Explanation {
 
 // Explains many symbols between the same two graphs. Whether a named type's definition
 // differs is decided once per type, not once per symbol: closures share most of their types.
+//
+// With each kernel's header types, types no header defines stay opaque on that side, as
+// genksyms leaves them: their changes cannot have moved a CRC, so they are not reported.
 class Explainer {
 public:
-  Explainer(const TypeGraph &Old, const TypeGraph &New);
+  Explainer(const TypeGraph &Old, const TypeGraph &New, const HeaderTypes *OldHeaders = nullptr,
+            const HeaderTypes *NewHeaders = nullptr);
   Explanation explain(llvm::StringRef Symbol);
 
 private:
@@ -61,8 +65,8 @@ private:
     // 0: not known yet; Same: the other side has this definition under this key;
     // Differs: it has the key, not this definition; Absent: it has no type of this key.
     std::vector<uint8_t> State;
-    explicit Side(const TypeGraph &G)
-        : G(G), Walker(G), Hash(G.size(), 0), State(G.size(), 0) {}
+    Side(const TypeGraph &G, const HeaderTypes *Headers)
+        : G(G), Walker(G, Headers), Hash(G.size(), 0), State(G.size(), 0) {}
   };
   enum : uint8_t { Unknown, Same, Differs, Absent };
 

@@ -1,28 +1,78 @@
 #include "Explain/ExplainRun.h"
 
 #include "Explain/TypeSource.h"
+#include "HeaderTypes/HeaderTypes.h"
+#include "Support/Error.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace modver {
 
-llvm::Expected<std::vector<Explanation>>
-explainSymbols(llvm::StringRef OldPath, llvm::StringRef NewPath,
-               llvm::ArrayRef<std::string> Symbols) {
-  auto Old = readTypeSource(OldPath);
+ExplainInputs explainInputs(llvm::StringRef OldPath, llvm::StringRef NewPath,
+                            llvm::ArrayRef<std::string> Headers) {
+  ExplainInputs In;
+  In.OldPath = OldPath.str();
+  In.NewPath = NewPath.str();
+  if (Headers.size() == 2) {
+    In.OldHeaders = {Headers[0]};
+    In.NewHeaders = {Headers[1]};
+  }
+  return In;
+}
+
+llvm::Expected<ExplainResults> explainSymbols(const ExplainInputs &In,
+                                              llvm::ArrayRef<std::string> Symbols) {
+  auto Old = readTypeSource(In.OldPath);
   if (!Old)
     return Old.takeError();
-  auto New = readTypeSource(NewPath);
+  auto New = readTypeSource(In.NewPath);
   if (!New)
     return New.takeError();
-  Explainer X(Old->graph(), New->graph());
-  std::vector<Explanation> Out;
+  ExplainResults R;
+  R.OldHeaders = In.OldHeaders.empty() ? headersBeside(In.OldPath) : In.OldHeaders;
+  R.NewHeaders = In.NewHeaders.empty() ? headersBeside(In.NewPath) : In.NewHeaders;
+  std::optional<HeaderTypes> OldTypes, NewTypes;
+  if (!R.OldHeaders.empty() && !R.NewHeaders.empty()) {
+    auto O = scanKernelHeaders(R.OldHeaders, Old->Arch);
+    if (!O)
+      return O.takeError();
+    auto N = scanKernelHeaders(R.NewHeaders, New->Arch);
+    if (!N)
+      return N.takeError();
+    OldTypes = std::move(*O);
+    NewTypes = std::move(*N);
+  } else {
+    R.OldHeaders.clear();
+    R.NewHeaders.clear();
+  }
+  Explainer X(Old->graph(), New->graph(), OldTypes ? &*OldTypes : nullptr,
+              NewTypes ? &*NewTypes : nullptr);
   for (const std::string &S : Symbols)
-    Out.push_back(X.explain(S));
-  return Out;
+    R.Explanations.push_back(X.explain(S));
+  return R;
+}
+
+llvm::Error printTypesOf(llvm::raw_ostream &OS, llvm::StringRef Path,
+                         llvm::ArrayRef<std::string> Symbols,
+                         llvm::ArrayRef<std::string> Headers) {
+  auto Source = readTypeSource(Path);
+  if (!Source)
+    return Source.takeError();
+  std::vector<std::string> Dirs = Headers.empty() ? headersBeside(Path) : Headers.vec();
+  std::optional<HeaderTypes> Types;
+  if (!Dirs.empty()) {
+    auto T = scanKernelHeaders(Dirs, Source->Arch);
+    if (!T)
+      return T.takeError();
+    Types = std::move(*T);
+  }
+  if (llvm::Error E = printSymbolClosures(OS, Source->graph(), Symbols, Types ? &*Types : nullptr))
+    return inFile(Path, std::move(E));
+  return llvm::Error::success();
 }
 
 namespace {
@@ -51,11 +101,26 @@ std::vector<std::string> disagreedSymbols(llvm::ArrayRef<ModuleVerdict> Verdicts
   return sortedUnique(std::move(Out));
 }
 
-void printExplanations(llvm::raw_ostream &OS, llvm::ArrayRef<Explanation> Es) {
-  if (Es.empty())
+namespace {
+std::string joined(llvm::ArrayRef<std::string> Dirs) {
+  std::string S;
+  for (const std::string &D : Dirs)
+    S += (S.empty() ? "" : ", ") + D;
+  return S;
+}
+} // namespace
+
+void printExplanations(llvm::raw_ostream &OS, const ExplainResults &R) {
+  if (R.Explanations.empty())
     return;
   OS << "\nwhy the CRCs differ (type differences between the old and new kernel's BTF):\n";
-  for (const Explanation &E : Es) {
+  if (R.OldHeaders.empty())
+    OS << "  (no kernel headers for both kernels: types that source files define, which "
+          "genksyms never expands, count too; give --explain-headers OLD NEW)\n";
+  else
+    OS << "  (types no header defines are left out, as genksyms leaves them; headers: "
+       << joined(R.OldHeaders) << "; " << joined(R.NewHeaders) << ")\n";
+  for (const Explanation &E : R.Explanations) {
     OS << "  " << E.Symbol << ":\n";
     printExplanation(OS, E, "    ");
   }
@@ -63,14 +128,20 @@ void printExplanations(llvm::raw_ostream &OS, llvm::ArrayRef<Explanation> Es) {
 
 void printJsonWithExplanations(llvm::raw_ostream &OS,
                                llvm::function_ref<void(llvm::raw_ostream &)> Print,
-                               llvm::ArrayRef<Explanation> Es) {
+                               const ExplainResults &R) {
   std::string Doc;
   llvm::raw_string_ostream DocOS(Doc);
   Print(DocOS);
   DocOS.flush();
   llvm::json::Array Arr;
-  for (const Explanation &E : Es)
+  for (const Explanation &E : R.Explanations)
     Arr.push_back(explanationJson(E));
+  auto Dirs = [](llvm::ArrayRef<std::string> V) {
+    llvm::json::Array A;
+    for (const std::string &D : V)
+      A.push_back(D);
+    return A;
+  };
   auto Parsed = llvm::json::parse(Doc);
   if (!Parsed || !Parsed->getAsObject()) {
     // Not an object (cannot happen with modcheck's reports): keep the report unchanged.
@@ -79,6 +150,8 @@ void printJsonWithExplanations(llvm::raw_ostream &OS,
     return;
   }
   (*Parsed->getAsObject())["explanations"] = std::move(Arr);
+  (*Parsed->getAsObject())["explain_headers"] =
+      llvm::json::Object{{"old", Dirs(R.OldHeaders)}, {"new", Dirs(R.NewHeaders)}};
   OS << llvm::formatv("{0:2}", *Parsed) << "\n";
 }
 

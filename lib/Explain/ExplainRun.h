@@ -24,24 +24,49 @@ class raw_ostream;
 
 namespace modver {
 
-// Each symbol once, in the order given, between the types of OldPath and NewPath (kernel
-// images; see readTypeSource for what else is accepted).
-llvm::Expected<std::vector<Explanation>>
-explainSymbols(llvm::StringRef OldPath, llvm::StringRef NewPath,
-               llvm::ArrayRef<std::string> Symbols);
+// The two kernels (images; see readTypeSource for what else is accepted) and their headers,
+// which tell the types genksyms never expands (HeaderTypes.h). Headers not given are looked
+// for beside each image (headersBeside). They are used only when both sides have them, so
+// that a type counts the same way on both.
+struct ExplainInputs {
+  std::string OldPath, NewPath;
+  std::vector<std::string> OldHeaders, NewHeaders;
+};
+
+// The inputs from a command line: Headers is empty or {old tree, new tree}.
+ExplainInputs explainInputs(llvm::StringRef OldPath, llvm::StringRef NewPath,
+                            llvm::ArrayRef<std::string> Headers);
+
+struct ExplainResults {
+  std::vector<Explanation> Explanations;
+  // The headers trees used (both empty: none, every type in BTF counts).
+  std::vector<std::string> OldHeaders, NewHeaders;
+};
+
+// Each symbol once, in the order given.
+llvm::Expected<ExplainResults> explainSymbols(const ExplainInputs &In,
+                                              llvm::ArrayRef<std::string> Symbols);
+
+// `modversions --types`: each symbol's closure in Path's types (printSymbolClosures), types
+// no header defines left opaque when headers are given or found beside the image.
+llvm::Error printTypesOf(llvm::raw_ostream &OS, llvm::StringRef Path,
+                         llvm::ArrayRef<std::string> Symbols,
+                         llvm::ArrayRef<std::string> Headers);
 
 // The symbols whose CRC changed (diff) or that a module disagrees about (check), sorted,
 // each once.
 std::vector<std::string> changedSymbols(llvm::ArrayRef<ExportChange> Changes);
 std::vector<std::string> disagreedSymbols(llvm::ArrayRef<ModuleVerdict> Verdicts);
 
-// A heading, then per symbol "  <symbol>:" and its explanation indented below.
-void printExplanations(llvm::raw_ostream &OS, llvm::ArrayRef<Explanation> Es);
+// A heading saying which headers were used, then per symbol "  <symbol>:" and its
+// explanation indented below. Nothing when there is nothing to explain.
+void printExplanations(llvm::raw_ostream &OS, const ExplainResults &R);
 
-// Run Print (which writes one JSON object), add "explanations": [...] to that object, and
-// write the result to OS, so the report stays one document.
+// Run Print (which writes one JSON object), add "explanations": [...] and
+// "explain_headers": {"old": [...], "new": [...]} to that object, and write the result to
+// OS, so the report stays one document.
 void printJsonWithExplanations(llvm::raw_ostream &OS,
                                llvm::function_ref<void(llvm::raw_ostream &)> Print,
-                               llvm::ArrayRef<Explanation> Es);
+                               const ExplainResults &R);
 
 } // namespace modver

@@ -2,6 +2,8 @@
 
 #include "Decompress/Decompress.h"
 #include "DwarfTypes/DwarfTypes.h"
+#include "Elf/ElfTarget.h"
+#include "KernelImage/KernelImage.h"
 #include "Support/Error.h"
 
 #include "llvm/BinaryFormat/ELF.h"
@@ -30,13 +32,24 @@ llvm::Expected<TypeSource> readTypeSource(llvm::StringRef Path, const BtfTypes *
   if (!Bytes)
     return Bytes.takeError();
   if (!isRelocatableElf((*Bytes)->getBuffer())) {
-    Bytes->reset(); // a vmlinux is large; readKernelBtf reads it again its own way
-    auto Btf = readKernelBtf(Path);
+    Bytes->reset(); // a vmlinux is large; readKernelElf reads it again its own way
+    auto Elf = readKernelElf(Path);
+    if (!Elf)
+      return Elf.takeError();
+    if (auto Target = readElfTarget(Path, (*Elf)->getBuffer()))
+      S.Arch = Target->kernelArch().str();
+    else
+      llvm::consumeError(Target.takeError());
+    auto Btf = readElfBtf(Path, (*Elf)->getBuffer());
     if (!Btf)
       return Btf.takeError();
     S.Btf = std::move(*Btf);
     return S;
   }
+  if (auto Target = readElfTarget(Path, (*Bytes)->getBuffer()))
+    S.Arch = Target->kernelArch().str();
+  else
+    llvm::consumeError(Target.takeError());
   auto Btf = readElfBtf(Path, (*Bytes)->getBuffer(), Base);
   if (Btf) {
     S.Btf = std::move(*Btf);

@@ -24,16 +24,38 @@ void addNamed(const TypeGraph &G, std::vector<TypeId> &Ids, TypeId Id) {
 
 } // namespace
 
+ClosureWalker::ClosureWalker(const TypeGraph &G, const HeaderTypes *Headers)
+    : G(G), Seen(G.size(), 0), Done(G.size(), 0), Depth(G.size(), 0) {
+  if (!Headers)
+    return;
+  Opaque.resize(G.size());
+  std::vector<llvm::StringRef> Members;
+  for (TypeId Id = 0; Id < G.size(); ++Id) {
+    const TypeNode &T = G.type(Id);
+    if ((T.Kind != TypeKind::Struct && T.Kind != TypeKind::Union &&
+         T.Kind != TypeKind::Enum) ||
+        T.Name.empty())
+      continue;
+    Members.clear();
+    for (const TypeItem &I : G.items(Id))
+      Members.push_back(I.Name);
+    Opaque[Id] = !Headers->defines(typeKey(G, Id), Members);
+  }
+}
+
 Closure ClosureWalker::closureOf(TypeId Symbol) {
   Closure C;
   C.Symbol = Symbol;
-  walk(Symbol, [&](TypeId Id, unsigned) { addNamed(G, C.Types[typeKey(G, Id)], Id); });
+  walk(
+      Symbol, [&](TypeId Id, unsigned) { addNamed(G, C.Types[typeKey(G, Id)], Id); },
+      [&](TypeId Id) { C.Opaque.insert(typeKey(G, Id)); });
   return C;
 }
 
 // A 0-1 breadth-first walk: a pointer edge costs one, any other edge nothing. Depth holds the
 // best distance found so far (valid where Seen == Epoch), Done marks nodes already expanded.
-void ClosureWalker::walk(TypeId Symbol, llvm::function_ref<void(TypeId, unsigned)> OnNamed) {
+void ClosureWalker::walk(TypeId Symbol, llvm::function_ref<void(TypeId, unsigned)> OnNamed,
+                         llvm::function_ref<void(TypeId)> OnOpaque) {
   if (++Epoch == 0) { // wrapped: forget every old mark
     std::fill(Seen.begin(), Seen.end(), 0);
     std::fill(Done.begin(), Done.end(), 0);
@@ -61,6 +83,11 @@ void ClosureWalker::walk(TypeId Symbol, llvm::function_ref<void(TypeId, unsigned
     Done[Id] = Epoch;
     uint32_t D = Depth[Id];
     const TypeNode &T = G.type(Id);
+    if (isOpaque(Id)) {
+      if (OnOpaque)
+        OnOpaque(Id);
+      continue;
+    }
     if (isNamedType(G, Id))
       OnNamed(Id, D);
     switch (T.Kind) {
@@ -102,11 +129,14 @@ void printClosure(llvm::raw_ostream &OS, const TypeGraph &G, const Closure &C) {
     for (const std::string &D : Defs)
       OS << "\n" << D;
   }
+  for (const std::string &Key : C.Opaque)
+    OS << "\n" << Key << "  // no header defines it: not expanded\n";
 }
 
 llvm::Error printSymbolClosures(llvm::raw_ostream &OS, const TypeGraph &G,
-                                llvm::ArrayRef<std::string> Symbols) {
-  ClosureWalker W(G);
+                                llvm::ArrayRef<std::string> Symbols,
+                                const HeaderTypes *Headers) {
+  ClosureWalker W(G, Headers);
   std::vector<std::string> Missing;
   bool First = true;
   for (const std::string &S : Symbols) {

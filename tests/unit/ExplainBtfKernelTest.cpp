@@ -2,11 +2,14 @@
 // MODVER_KERNEL_ABIS: the first and the last): recall, specificity, root causes, timings.
 // Skips when the kernel cache (MODVER_KERNEL_CACHE or the build's default) is missing.
 #include "Btf/Btf.h"
+#include "Fixture.h"
 #include "KernelCache.h"
 #include "Explain/Explain.h"
+#include "HeaderTypes/HeaderTypes.h"
 #include "KernelImage/KernelImage.h"
 #include "TypeClosure/Closure.h"
 
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +18,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -67,26 +71,17 @@ std::unique_ptr<BtfTypes> readBtfOrFail(const std::string &Path) {
 
 } // namespace
 
-TEST_F(ExplainBtfKernel, ReadsVmlinuxBtfWellUnderASecond) {
+// How fast is bench/run's business (section 5); this checks what is read.
+TEST_F(ExplainBtfKernel, ReadsVmlinuxBtf) {
   auto Elf = readKernelElf(NewPath);
   ASSERT_TRUE(bool(Elf)) << llvm::toString(Elf.takeError());
-  double Best = 1e9;
-  std::unique_ptr<BtfTypes> Btf;
-  for (int I = 0; I < 3; ++I) {
-    auto T0 = Clock::now();
-    auto B = readElfBtf(NewPath, (*Elf)->getBuffer());
-    ASSERT_TRUE(bool(B)) << llvm::toString(B.takeError());
-    Best = std::min(Best, secondsSince(T0));
-    Btf = std::move(*B);
-  }
-  std::cout << "vmlinux BTF: " << Btf->Types.size() << " types, read+indexed in " << Best
-            << " s (best of 3)\n";
-  EXPECT_LT(Best, 1.0);
-  EXPECT_GT(Btf->Types.size(), 50000u);
-  auto F = Btf->Types.symbol("kmem_cache_alloc");
+  auto Btf = readElfBtf(NewPath, (*Elf)->getBuffer());
+  ASSERT_TRUE(bool(Btf)) << llvm::toString(Btf.takeError());
+  EXPECT_GT((*Btf)->Types.size(), 50000u);
+  auto F = (*Btf)->Types.symbol("kmem_cache_alloc");
   ASSERT_TRUE(F.has_value());
-  EXPECT_EQ(Btf->Types.type(*F).Kind, TypeKind::Func);
-  EXPECT_FALSE(Btf->Types.named("task_struct").empty());
+  EXPECT_EQ((*Btf)->Types.type(*F).Kind, TypeKind::Func);
+  EXPECT_FALSE((*Btf)->Types.named("task_struct").empty());
 }
 
 TEST_F(ExplainBtfKernel, ReadsModuleSplitBtfOnTopOfVmlinux) {
@@ -113,9 +108,99 @@ TEST_F(ExplainBtfKernel, ReadsModuleSplitBtfOnTopOfVmlinux) {
   }
 }
 
+namespace {
+
+struct Figures {
+  size_t Changed = 0, ChangedFound = 0, Same = 0, SameClean = 0, NoBtf = 0;
+  double recall() const { return Changed ? double(ChangedFound) / Changed : 0; }
+  double specificity() const { return Same ? double(SameClean) / Same : 0; }
+};
+
+std::string top(const std::map<std::string, size_t> &M, size_t N = 10) {
+  std::vector<std::pair<size_t, std::string>> V;
+  for (const auto &[K, Count] : M)
+    V.push_back({Count, K});
+  std::sort(V.rbegin(), V.rend());
+  std::string S;
+  for (size_t I = 0; I < std::min(N, V.size()); ++I)
+    S += "  " + V[I].second + ": " + std::to_string(V[I].first) + " exports\n";
+  return S;
+}
+
+// Explains every vmlinux export both kernels have a CRC for, and prints the figures and the
+// commonest root causes under Title.
+Figures measure(const char *Title, const SymbolDb &OldDb, const SymbolDb &NewDb,
+                const TypeGraph &OldTypes, const TypeGraph &NewTypes,
+                const HeaderTypes *OldHeaders, const HeaderTypes *NewHeaders) {
+  auto T0 = Clock::now();
+  Explainer X(OldTypes, NewTypes, OldHeaders, NewHeaders);
+  Figures F;
+  std::map<std::string, size_t> Nearest, FalseNearest;
+  std::vector<std::string> Unexplained;
+  for (const Export *N : NewDb.sorted()) {
+    const Export *O = OldDb.find(N->Name);
+    if (!O || !O->HasCrc || !N->HasCrc)
+      continue;
+    Explanation E = X.explain(N->Name);
+    if (E.Result == Explanation::NoOldTypes || E.Result == Explanation::NoNewTypes) {
+      ++F.NoBtf;
+      continue;
+    }
+    bool Found = E.Result == Explanation::Explained;
+    // The nearest difference: the likeliest to be what the exporting unit saw.
+    std::string Near = !E.Declaration.empty() ? "(the prototype itself)"
+                       : !E.Types.empty()     ? E.Types.front().Type
+                                              : "";
+    if (O->Crc != N->Crc) {
+      ++F.Changed;
+      F.ChangedFound += Found;
+      if (!Found && Unexplained.size() < 12)
+        Unexplained.push_back(N->Name);
+      if (Found)
+        ++Nearest[Near];
+    } else {
+      ++F.Same;
+      F.SameClean += !Found;
+      if (Found)
+        ++FalseNearest[Near];
+    }
+  }
+  std::cout << "== " << Title << "\n"
+            << "explained " << (F.Changed + F.Same) << " exports in " << secondsSince(T0)
+            << " s (" << F.NoBtf << " without BTF on one side)\n"
+            << "recall: " << F.ChangedFound << "/" << F.Changed << " = " << F.recall() << "\n"
+            << "specificity: " << F.SameClean << "/" << F.Same << " = " << F.specificity()
+            << "\n"
+            << "commonest nearest difference per changed export:\n"
+            << top(Nearest) << "commonest nearest difference behind unchanged CRCs:\n"
+            << top(FalseNearest) << "some changed CRCs with no difference found:";
+  for (const std::string &U : Unexplained)
+    std::cout << " " << U;
+  std::cout << "\n";
+  return F;
+}
+
+std::optional<HeaderTypes> headersOf(const std::string &Image) {
+  std::vector<std::string> Dirs = headersBeside(Image);
+  if (Dirs.empty())
+    return std::nullopt;
+  auto T0 = Clock::now();
+  auto H = scanKernelHeaders(Dirs, "x86");
+  if (!H) {
+    ADD_FAILURE() << llvm::toString(H.takeError());
+    return std::nullopt;
+  }
+  std::cout << "headers beside " << Image << ": " << H->files() << " files, " << H->tags()
+            << " tags, read in " << secondsSince(T0) << " s\n";
+  return std::move(*H);
+}
+
+} // namespace
+
 // The acceptance figures: over vmlinux exports with BTF on both sides, recall is the share of
 // changed CRCs for which a type difference is found, specificity the share of unchanged CRCs
-// for which none is.
+// for which none is. With the kernels' headers (Debian's linux-headers packages), the types
+// that source files define stay opaque, as genksyms leaves them; without, every type counts.
 TEST_F(ExplainBtfKernel, RecallAndSpecificity) {
   auto OldDb = readKernelImage(OldPath);
   ASSERT_TRUE(bool(OldDb)) << llvm::toString(OldDb.takeError());
@@ -124,104 +209,53 @@ TEST_F(ExplainBtfKernel, RecallAndSpecificity) {
   auto Old = readBtfOrFail(OldPath), New = readBtfOrFail(NewPath);
   ASSERT_TRUE(Old && New);
 
-  auto T0 = Clock::now();
-  Explainer X(Old->Types, New->Types);
-  size_t Changed = 0, ChangedFound = 0, Same = 0, SameClean = 0, NoBtf = 0;
-  std::map<std::string, size_t> Causes, FalseCauses, Nearest;
-  std::vector<std::string> Unexplained, FalseExamples;
-  // Exports by the least pointer depth of a difference found (MaxDepth+1: none found).
-  constexpr unsigned MaxDepth = 12;
-  std::vector<size_t> ChangedAt(MaxDepth + 2), SameAt(MaxDepth + 2);
-  size_t StrictChanged[2] = {0, 0}, StrictSame[2] = {0, 0};
-  for (const Export *N : NewDb->sorted()) {
-    const Export *O = OldDb->find(N->Name);
-    if (!O || !O->HasCrc || !N->HasCrc)
-      continue;
-    Explanation E = X.explain(N->Name);
-    if (E.Result == Explanation::NoOldTypes || E.Result == Explanation::NoNewTypes) {
-      ++NoBtf;
-      continue;
-    }
-    bool Found = E.Result == Explanation::Explained;
-    bool Strict = !E.Declaration.empty();
-    for (const TypeChange &C : E.Types)
-      Strict |= !C.AdditiveOnly;
-    ++(O->Crc != N->Crc ? StrictChanged : StrictSame)[Strict];
-    unsigned Least = Found ? MaxDepth : MaxDepth + 1;
-    if (!E.Declaration.empty())
-      Least = 0;
-    for (const TypeChange &C : E.Types)
-      Least = std::min(Least, std::min(C.PointerDepth, MaxDepth));
-    ++(O->Crc != N->Crc ? ChangedAt : SameAt)[Least];
-    if (O->Crc != N->Crc) {
-      ++Changed;
-      ChangedFound += Found;
-      if (!Found && Unexplained.size() < 15)
-        Unexplained.push_back(N->Name);
-      for (const TypeChange &C : E.Types)
-        ++Causes[C.Type];
-      if (!E.Declaration.empty())
-        ++Causes["(the prototype itself)"];
-      // The nearest difference: the likeliest to be what this export's unit saw.
-      if (!E.Declaration.empty())
-        ++Nearest["(the prototype itself)"];
-      else if (!E.Types.empty())
-        ++Nearest[E.Types.front().Type];
-    } else {
-      ++Same;
-      SameClean += !Found;
-      if (Found && Least <= 2 && FalseExamples.size() < 12)
-        FalseExamples.push_back(N->Name + " (" +
-                                (E.Declaration.empty() ? E.Types.front().Type + ": " +
-                                                             E.Types.front().What.front()
-                                                       : E.Declaration.front()) +
-                                ", depth " + std::to_string(Least) + ")");
-      for (const TypeChange &C : E.Types)
-        ++FalseCauses[C.Type];
-    }
+  Figures All = measure("every type in BTF counts (no headers)", *OldDb, *NewDb, Old->Types,
+                        New->Types, nullptr, nullptr);
+  EXPECT_GT(All.Changed, 1000u);
+  // Without headers BTF over-approximates every closure: recall is high, specificity lower.
+  EXPECT_GE(All.recall(), 0.90);
+
+  std::optional<HeaderTypes> OldHeaders = headersOf(OldPath), NewHeaders = headersOf(NewPath);
+  if (!OldHeaders || !NewHeaders)
+    GTEST_SKIP() << "no linux-headers trees in the kernel cache beside the images";
+  Figures Opaque = measure("types no header defines are opaque (as genksyms leaves them)",
+                           *OldDb, *NewDb, Old->Types, New->Types, &*OldHeaders, &*NewHeaders);
+  EXPECT_EQ(Opaque.Changed, All.Changed);
+  EXPECT_GE(Opaque.recall(), 0.90);
+  EXPECT_GE(Opaque.specificity(), 0.90);
+  EXPECT_GT(Opaque.specificity(), All.specificity());
+}
+
+// The tools on the real kernels: `modcheck --diff OLD NEW --explain --json` finds the headers
+// beside both images and says so; `modversions --types` leaves drivers/clk/clk.c's struct clk
+// unexpanded (include/linux/sh_clk.h defines another struct clk).
+TEST_F(ExplainBtfKernel, ToolsUseTheHeadersBesideTheImages) {
+  if (headersBeside(OldPath).empty() || headersBeside(NewPath).empty())
+    GTEST_SKIP() << "no linux-headers trees in the kernel cache beside the images";
+  CommandResult R = run({toolPath("modcheck"), "--diff", OldPath, NewPath, "--explain", "--json"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
+  auto Doc = llvm::json::parse(R.Stdout);
+  ASSERT_TRUE(bool(Doc)) << llvm::toString(Doc.takeError());
+  const llvm::json::Object *Top = Doc->getAsObject();
+  ASSERT_TRUE(Top);
+  const llvm::json::Object *Headers = Top->getObject("explain_headers");
+  ASSERT_TRUE(Headers);
+  ASSERT_TRUE(Headers->getArray("old") && !Headers->getArray("old")->empty());
+  ASSERT_TRUE(Headers->getArray("new") && !Headers->getArray("new")->empty());
+  const llvm::json::Array *Es = Top->getArray("explanations");
+  ASSERT_TRUE(Es);
+  EXPECT_GT(Es->size(), 5000u);
+  bool SawKmallocTrace = false;
+  for (const llvm::json::Value &V : *Es) {
+    const llvm::json::Object *E = V.getAsObject();
+    if (E && E->getString("symbol") == llvm::StringRef("kmalloc_trace"))
+      SawKmallocTrace = true;
   }
-  double Seconds = secondsSince(T0);
-  double Recall = Changed ? double(ChangedFound) / Changed : 0;
-  double Specificity = Same ? double(SameClean) / Same : 0;
-  auto Top = [](const std::map<std::string, size_t> &M) {
-    std::vector<std::pair<size_t, std::string>> V;
-    for (const auto &[K, N] : M)
-      V.push_back({N, K});
-    std::sort(V.rbegin(), V.rend());
-    std::string S;
-    for (size_t I = 0; I < std::min<size_t>(12, V.size()); ++I)
-      S += "  " + V[I].second + ": " + std::to_string(V[I].first) + " exports\n";
-    return S;
-  };
-  std::cout << "explained " << (Changed + Same) << " exports in " << Seconds << " s ("
-            << NoBtf << " without BTF on one side)\n"
-            << "recall: " << ChangedFound << "/" << Changed << " = " << Recall << "\n"
-            << "specificity: " << SameClean << "/" << Same << " = " << Specificity << "\n"
-            << "commonest root causes (changed types in the closure):\n" << Top(Causes)
-            << "commonest nearest difference per changed export:\n" << Top(Nearest)
-            << "commonest differences behind unchanged CRCs:\n" << Top(FalseCauses)
-            << "recall/specificity counting only differences within K pointers:\n";
-  size_t CumChanged = 0, CumSame = 0;
-  for (unsigned K = 0; K <= MaxDepth; ++K) {
-    CumChanged += ChangedAt[K];
-    CumSame += SameAt[K];
-    std::cout << "  K=" << K << ": recall " << CumChanged << "/" << Changed
-              << ", specificity " << (Same - CumSame) << "/" << Same << "\n";
-  }
-  std::cout << "ignoring additions-only changes: recall " << StrictChanged[1] << "/" << Changed
-            << ", specificity " << StrictSame[0] << "/" << Same << "\n";
-  std::cout << "unchanged CRCs with a difference within 2 pointers, for example:\n";
-  for (const std::string &F : FalseExamples)
-    std::cout << "  " << F << "\n";
-  std::cout << "some changed CRCs with no difference found:";
-  for (const std::string &U : Unexplained)
-    std::cout << " " << U;
-  std::cout << "\n";
-  EXPECT_GT(Changed, 1000u);
-  // The aim was 0.90 for both. Specificity stays below it on Debian's kernels (3036/3425 on
-  // 47 vs 56): most exports reach, through pointers, nearly every type of the kernel, and
-  // some of those changed without changing CRCs (hidden from genksyms with __GENKSYMS__, or
-  // not defined in the exporting unit), which BTF cannot tell. See docs/explain.md.
-  EXPECT_GE(Recall, 0.90);
-  EXPECT_GE(Specificity, 0.85);
+  EXPECT_TRUE(SawKmallocTrace);
+
+  R = run({toolPath("modversions"), "--types", NewPath, "__clk_get_name"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
+  EXPECT_NE(R.Stdout.find("struct clk  // no header defines it: not expanded"),
+            std::string::npos)
+      << R.Stdout;
 }

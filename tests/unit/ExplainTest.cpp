@@ -4,6 +4,7 @@
 #include "Btf/Btf.h"
 #include "DwarfTypes/DwarfTypes.h"
 #include "Explain/Explain.h"
+#include "HeaderTypes/HeaderTypes.h"
 
 #include "Fixture.h"
 
@@ -101,7 +102,7 @@ protected:
     }
     if (!P.Old || !P.New)
       return {};
-    return Explainer(*P.Old, *P.New).explain(Symbol);
+    return Explainer(*P.Old, *P.New, Headers, Headers).explain(Symbol);
   }
 
   static std::string text(const Explanation &E) {
@@ -113,6 +114,7 @@ protected:
 
   TempDir Dir;
   Pair P;
+  const HeaderTypes *Headers = nullptr; // the same "kernel headers" for both sides
 };
 
 } // namespace
@@ -163,6 +165,36 @@ TEST_P(ExplainEdits, UnreachedSymbolShowsNoDifference) {
   EXPECT_NE(text(E).find("no difference visible in BTF types"), std::string::npos);
   llvm::json::Value J = explanationJson(E);
   EXPECT_EQ(*J.getAsObject()->getString("status"), "no-difference");
+}
+
+// genksyms does not expand a type the compiled .c file defines: with headers that define
+// struct outer and enum color but not struct inner, a change to inner moves no CRC.
+TEST_P(ExplainEdits, TypeNoHeaderDefinesIsOpaque) {
+  HeaderTypes H;
+  H.scanText("struct outer { struct inner *in; enum color c; handle_t h; };\n"
+             "enum color { RED, GREEN, BLUE };\n");
+  Headers = &H;
+  Explanation E = explainEdit("ADDED");
+  EXPECT_EQ(E.Result, Explanation::NoDifference) << text(E);
+  // The same edit in a type the headers define is found.
+  E = explainEdit("ENUM_VALUE");
+  ASSERT_EQ(E.Result, Explanation::Explained) << text(E);
+  EXPECT_EQ(E.Types[0].Type, "enum color");
+}
+
+// A header defining another type under the same tag (include/linux/sh_clk.h's struct clk is
+// not drivers/clk/clk.c's) does not make the compiled type public.
+TEST_P(ExplainEdits, SameTagWithOtherMembersStaysOpaque) {
+  HeaderTypes Unrelated, Same;
+  const char *Outer = "struct outer { struct inner *in; enum color c; handle_t h; };\n";
+  Unrelated.scanText(std::string(Outer) + "struct inner { void *other; int fields; };");
+  Same.scanText(std::string(Outer) + "struct inner { int a; long b; };");
+  Headers = &Unrelated;
+  EXPECT_EQ(explainEdit("ADDED").Result, Explanation::NoDifference);
+  Headers = &Same;
+  Explanation E = explainEdit("ADDED");
+  ASSERT_EQ(E.Result, Explanation::Explained) << text(E);
+  EXPECT_EQ(E.Types[0].Type, "struct inner");
 }
 
 TEST_P(ExplainEdits, UnknownSymbolIsSaid) {
