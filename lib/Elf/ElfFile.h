@@ -96,21 +96,35 @@ auto withElfFile(llvm::StringRef FileName, llvm::StringRef Bytes, Fn &&F)
   return IsLE ? Run(ELF32LE()) : Run(ELF32BE());
 }
 
-// The section named Name, or nullptr. Section-name errors are reported, absence is not.
-template <typename ELFT>
-llvm::Expected<const typename ELFT::Shdr *>
-findSection(const llvm::object::ELFFile<ELFT> &Elf, llvm::StringRef Name) {
+// Calls F(Section, Name) for each section in table order while F returns true. An unreadable
+// section table or name is the error returned (without the file name: callers add it).
+template <typename ELFT, typename Fn>
+llvm::Error forEachNamedSection(const llvm::object::ELFFile<ELFT> &Elf, Fn &&F) {
   auto Sections = Elf.sections();
   if (!Sections)
     return Sections.takeError();
   for (const typename ELFT::Shdr &Sec : *Sections) {
-    auto SecName = Elf.getSectionName(Sec);
-    if (!SecName)
-      return SecName.takeError();
-    if (*SecName == Name)
-      return &Sec;
+    auto Name = Elf.getSectionName(Sec);
+    if (!Name)
+      return Name.takeError();
+    if (!F(Sec, *Name))
+      break;
   }
-  return nullptr;
+  return llvm::Error::success();
+}
+
+// The section named Name, or nullptr. Section-name errors are reported, absence is not.
+template <typename ELFT>
+llvm::Expected<const typename ELFT::Shdr *>
+findSection(const llvm::object::ELFFile<ELFT> &Elf, llvm::StringRef Name) {
+  const typename ELFT::Shdr *Found = nullptr;
+  if (llvm::Error E = forEachNamedSection(Elf, [&](const auto &Sec, llvm::StringRef N) {
+        if (N == Name)
+          Found = &Sec;
+        return !Found;
+      }))
+    return E;
+  return Found;
 }
 
 } // namespace modver

@@ -11,6 +11,9 @@ namespace {
 
 // A member inserted early moves every later one; past this many the moves are summarised.
 constexpr size_t MaxMovesListed = 3;
+// Anonymous members are compared inside, this deep at most: C nests them a few levels, a
+// malformed graph may loop through them.
+constexpr unsigned MaxNesting = 16;
 
 std::string quoted(llvm::StringRef S) { return ("'" + S + "'").str(); }
 
@@ -33,8 +36,11 @@ std::string memberLabel(const TypeGraph &G, const TypeItem &M) {
 }
 
 // Members matched by name; anonymous ones (unnamed unions and structs) by their order.
+std::vector<std::string> diffAt(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B,
+                                unsigned Nesting);
+
 void diffMembers(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B,
-                 const std::string &Prefix, std::vector<std::string> &Out) {
+                 const std::string &Prefix, unsigned Nesting, std::vector<std::string> &Out) {
   auto Key = [](const TypeItem &M, unsigned &Anon) {
     return M.Name.empty() ? "#" + std::to_string(Anon++) : M.Name.str();
   };
@@ -57,8 +63,9 @@ void diffMembers(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B,
     std::string TA = typeRef(GA, M.Type), TB = typeRef(GB, N.Type);
     if (TA != TB) {
       if (M.Name.empty() && isAnonymousAggregate(GA, M.Type) &&
-          isAnonymousAggregate(GB, N.Type) && GA.type(M.Type).Kind == GB.type(N.Type).Kind) {
-        std::vector<std::string> Inner = diffDefinitions(GA, M.Type, GB, N.Type);
+          isAnonymousAggregate(GB, N.Type) && GA.type(M.Type).Kind == GB.type(N.Type).Kind &&
+          Nesting < MaxNesting) {
+        std::vector<std::string> Inner = diffAt(GA, M.Type, GB, N.Type, Nesting + 1);
         for (std::string &S : Inner)
           Out.push_back(Prefix + "in " + memberLabel(GA, M) + " at " + offsetText(M) + ": " + S);
       } else {
@@ -106,10 +113,8 @@ void diffEnumerators(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId 
       Out.push_back("enumerator " + quoted(E.Name) + " = " + Value(GB, B, E) + " added");
 }
 
-} // namespace
-
-std::vector<std::string> diffDefinitions(const TypeGraph &GA, TypeId A, const TypeGraph &GB,
-                                         TypeId B) {
+std::vector<std::string> diffAt(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B,
+                                unsigned Nesting) {
   std::vector<std::string> Out;
   const TypeNode &TA = GA.type(A), &TB = GB.type(B);
   if (TA.Kind != TB.Kind) {
@@ -127,7 +132,7 @@ std::vector<std::string> diffDefinitions(const TypeGraph &GA, TypeId A, const Ty
   case TypeKind::Union:
     if (TA.Size != TB.Size)
       Out.push_back("size " + std::to_string(TA.Size) + " -> " + std::to_string(TB.Size));
-    diffMembers(GA, A, GB, B, "", Out);
+    diffMembers(GA, A, GB, B, "", Nesting, Out);
     break;
   case TypeKind::Enum:
     if (TA.Size != TB.Size)
@@ -147,6 +152,13 @@ std::vector<std::string> diffDefinitions(const TypeGraph &GA, TypeId A, const Ty
   if (Out.empty() && typeDefinition(GA, A) != typeDefinition(GB, B))
     Out.push_back("definition differs (members reordered)");
   return Out;
+}
+
+} // namespace
+
+std::vector<std::string> diffDefinitions(const TypeGraph &GA, TypeId A, const TypeGraph &GB,
+                                         TypeId B) {
+  return diffAt(GA, A, GB, B, 0);
 }
 
 std::vector<std::string> diffDeclarations(const TypeGraph &GA, TypeId A, const TypeGraph &GB,

@@ -17,19 +17,11 @@ std::optional<std::string> ltoInputKind(llvm::StringRef Bytes) {
   // also marks slim objects with __gnu_lto_slim, but the sections are the common ground.
   std::optional<std::string> Kind;
   llvm::Error E = withElfFile("", Bytes, [&](const auto &Elf) -> llvm::Error {
-    auto Sections = Elf.sections();
-    if (!Sections)
-      return Sections.takeError();
-    for (const auto &Sec : *Sections) {
-      auto Name = Elf.getSectionName(Sec);
-      if (!Name)
-        return Name.takeError();
-      if (Name->startswith(".gnu.lto_")) {
-        Kind = "GCC LTO sections (" + Name->str() + ", gcc -flto)";
-        break;
-      }
-    }
-    return llvm::Error::success();
+    return forEachNamedSection(Elf, [&](const auto &, llvm::StringRef Name) {
+      if (Name.startswith(".gnu.lto_"))
+        Kind = "GCC LTO sections (" + Name.str() + ", gcc -flto)";
+      return !Kind;
+    });
   });
   // A malformed object is reported by the reader that needs its symbols, with more context.
   llvm::consumeError(std::move(E));

@@ -71,14 +71,13 @@ private:
     if (!Secs)
       return inFile(FileName, Secs.takeError());
     Sections = *Secs;
-    for (const Shdr &Sec : Sections) {
-      auto Name = Elf.getSectionName(Sec);
-      if (!Name)
-        return inFile(FileName, Name.takeError());
-      SectionNames.push_back(*Name);
-      if (Sec.sh_type == llvm::ELF::SHT_SYMTAB && !SymTab)
-        SymTab = &Sec;
-    }
+    if (llvm::Error E = forEachNamedSection(Elf, [&](const Shdr &Sec, llvm::StringRef Name) {
+          SectionNames.push_back(Name);
+          if (Sec.sh_type == llvm::ELF::SHT_SYMTAB && !SymTab)
+            SymTab = &Sec;
+          return true;
+        }))
+      return inFile(FileName, std::move(E));
     return llvm::Error::success();
   }
 

@@ -96,23 +96,20 @@ llvm::Expected<ModuleImports> readModuleImports(llvm::StringRef FileName,
           return fileError(FileName, "not a relocatable object (a module is ET_REL)");
         ModuleImports Out;
         Out.Target = *Target;
-        auto Sections = Elf.sections();
-        if (!Sections)
-          return inFile(FileName, Sections.takeError());
         const Shdr *SymTab = nullptr;
-        for (const Shdr &Sec : *Sections) {
-          if (Sec.sh_type == llvm::ELF::SHT_SYMTAB) {
-            if (SymTab)
-              return fileError(FileName, "has more than one symbol table");
-            SymTab = &Sec;
-            continue;
-          }
-          auto Name = Elf.getSectionName(Sec);
-          if (!Name)
-            return inFile(FileName, Name.takeError());
-          if (*Name == ThisModuleSectionName)
-            Out.HasThisModule = true;
-        }
+        bool TwoSymTabs = false;
+        if (llvm::Error E = forEachNamedSection(Elf, [&](const Shdr &Sec, llvm::StringRef Name) {
+              if (Sec.sh_type == llvm::ELF::SHT_SYMTAB) {
+                TwoSymTabs = SymTab != nullptr;
+                SymTab = &Sec;
+              } else if (Name == ThisModuleSectionName) {
+                Out.HasThisModule = true;
+              }
+              return !TwoSymTabs;
+            }))
+          return inFile(FileName, std::move(E));
+        if (TwoSymTabs)
+          return fileError(FileName, "has more than one symbol table");
         // The loader refuses a module without symbols, so there is nothing sensible to report.
         if (!SymTab)
           return fileError(FileName, "has no symbol table (stripped?)");

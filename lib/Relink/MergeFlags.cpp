@@ -27,24 +27,21 @@ static llvm::Expected<std::vector<HeaderPatch>> flagPatches(llvm::StringRef Path
                                                             FlagsFn Wanted) {
   return withElfFile(Path, Bytes, [&](const auto &Elf) -> llvm::Expected<std::vector<HeaderPatch>> {
     using Shdr = typename std::remove_reference_t<decltype(Elf)>::Elf_Shdr;
-    auto Sections = Elf.sections();
-    if (!Sections)
-      return Sections.takeError();
     std::vector<HeaderPatch> Out;
-    for (const Shdr &Sec : *Sections) {
-      auto Name = Elf.getSectionName(Sec);
-      if (!Name)
-        return Name.takeError();
-      uint64_t Flags = Wanted(*Name, uint64_t(Sec.sh_flags));
-      if (Flags == Sec.sh_flags)
-        continue;
-      // The header lives inside Bytes. LLVM's header fields are byte-order-aware and
-      // unaligned-safe, so assigning to a copy of it writes the field correctly.
-      Shdr New = Sec;
-      New.sh_flags = Flags;
-      size_t Offset = reinterpret_cast<const char *>(&Sec) - Bytes.data();
-      Out.push_back({Offset, std::string(reinterpret_cast<const char *>(&New), sizeof(New))});
-    }
+    if (llvm::Error E = forEachNamedSection(Elf, [&](const Shdr &Sec, llvm::StringRef Name) {
+          uint64_t Flags = Wanted(Name, uint64_t(Sec.sh_flags));
+          if (Flags == Sec.sh_flags)
+            return true;
+          // The header lives inside Bytes. LLVM's header fields are byte-order-aware and
+          // unaligned-safe, so assigning to a copy of it writes the field correctly.
+          Shdr New = Sec;
+          New.sh_flags = Flags;
+          size_t Offset = reinterpret_cast<const char *>(&Sec) - Bytes.data();
+          Out.push_back(
+              {Offset, std::string(reinterpret_cast<const char *>(&New), sizeof(New))});
+          return true;
+        }))
+      return E;
     return Out;
   });
 }

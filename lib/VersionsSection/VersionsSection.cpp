@@ -113,25 +113,21 @@ llvm::Expected<VersionTables> readVersionTables(llvm::StringRef FileName,
     VersionTables Out;
     using Shdr = typename std::remove_reference_t<decltype(Elf)>::Elf_Shdr;
     const Shdr *Classic = nullptr, *ExtCrcs = nullptr, *ExtNames = nullptr;
-    auto Sections = Elf.sections();
-    if (!Sections)
-      return inFile(FileName, Sections.takeError());
-    for (const Shdr &Sec : *Sections) {
-      auto Name = Elf.getSectionName(Sec);
-      if (!Name)
-        return inFile(FileName, Name.takeError());
-      bool Alloc = Sec.sh_flags & llvm::ELF::SHF_ALLOC;
-      if (*Name == VersionsSectionName) {
-        if (Alloc)
-          Classic = &Sec;
-        else
-          Out.ClassicUnallocated = true;
-      } else if (*Name == ExtCrcsSectionName && Alloc) {
-        ExtCrcs = &Sec;
-      } else if (*Name == ExtNamesSectionName && Alloc) {
-        ExtNames = &Sec;
-      }
-    }
+    if (llvm::Error E = forEachNamedSection(Elf, [&](const Shdr &Sec, llvm::StringRef Name) {
+          bool Alloc = Sec.sh_flags & llvm::ELF::SHF_ALLOC;
+          if (Name == VersionsSectionName) {
+            if (Alloc)
+              Classic = &Sec;
+            else
+              Out.ClassicUnallocated = true;
+          } else if (Name == ExtCrcsSectionName && Alloc) {
+            ExtCrcs = &Sec;
+          } else if (Name == ExtNamesSectionName && Alloc) {
+            ExtNames = &Sec;
+          }
+          return true;
+        }))
+      return inFile(FileName, std::move(E));
     auto Contents = [&](const Shdr *Sec) -> llvm::Expected<llvm::StringRef> {
       auto Data = Elf.getSectionContents(*Sec);
       if (!Data)

@@ -5,6 +5,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -53,5 +54,11 @@ std::string readWhole(llvm::StringRef Path);
 
 // Path of a built tool (mkmod, modcheck, modversions).
 std::string toolPath(llvm::StringRef Tool);
+
+// Wall seconds since T0, for the figures suites print (never for assertions: see bench/).
+using Clock = std::chrono::steady_clock;
+inline double secondsSince(Clock::time_point T0) {
+  return std::chrono::duration<double>(Clock::now() - T0).count();
+}
 
 } // namespace modver::test

@@ -40,12 +40,6 @@ using namespace modver::test;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point T0) {
-  return std::chrono::duration<double>(Clock::now() - T0).count();
-}
-
 using Corpus = CachedKernel;
 
 std::vector<std::string> abis() { return kernelAbis(); }
