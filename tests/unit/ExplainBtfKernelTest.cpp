@@ -253,3 +253,33 @@ TEST_F(ExplainBtfKernel, ToolsUseTheHeadersBesideTheImages) {
             std::string::npos)
       << R.Stdout;
 }
+
+// `modcheck -k NEW --explain --explain-from OLD module`: a module of the old kernel checked
+// against the new one; each symbol it disagrees about is explained, in text and in JSON.
+TEST_F(ExplainBtfKernel, ModcheckExplainsAModulesMismatches) {
+  std::string Mod = moduleOf(abis().front(), "fs/fat/fat.ko");
+  if (!exists(Mod))
+    Mod += ".xz";
+  if (!exists(Mod))
+    GTEST_SKIP() << "no fat module in the cache";
+  CommandResult R = run({toolPath("modcheck"), "-k", NewPath, "--explain", "--explain-from",
+                         OldPath, Mod, "--json"});
+  ASSERT_EQ(R.ExitCode, 1) << R.Stderr; // the old module does not load into the new kernel
+  auto Doc = llvm::json::parse(R.Stdout);
+  ASSERT_TRUE(bool(Doc)) << llvm::toString(Doc.takeError());
+  const llvm::json::Array *Es = Doc->getAsObject()->getArray("explanations");
+  ASSERT_TRUE(Es && !Es->empty());
+  size_t Explained = 0;
+  for (const llvm::json::Value &V : *Es) {
+    const llvm::json::Object *E = V.getAsObject();
+    ASSERT_TRUE(E);
+    Explained += E->getString("status") == llvm::StringRef("explained");
+  }
+  EXPECT_GT(Explained, 0u);
+
+  R = run({toolPath("modcheck"), "-k", NewPath, "--explain", "--explain-from", OldPath, Mod});
+  ASSERT_EQ(R.ExitCode, 1) << R.Stderr;
+  EXPECT_NE(R.Stdout.find("why the CRCs differ"), std::string::npos) << R.Stdout;
+  EXPECT_NE(R.Stdout.find("types no header defines are left out"), std::string::npos)
+      << R.Stdout;
+}
