@@ -1,5 +1,6 @@
 #include "Explain/ExplainRun.h"
 
+#include "Batch/Batch.h"
 #include "Explain/TypeSource.h"
 #include "HeaderTypes/HeaderTypes.h"
 #include "Support/Error.h"
@@ -24,33 +25,51 @@ ExplainInputs explainInputs(llvm::StringRef OldPath, llvm::StringRef NewPath,
   return In;
 }
 
+namespace {
+
+// One kernel's types and, when its headers are given or found, what they define.
+struct KernelTypes {
+  TypeSource Source;
+  std::vector<std::string> HeaderDirs;
+  std::optional<HeaderTypes> Headers;
+};
+
+llvm::Expected<KernelTypes> loadKernelTypes(llvm::StringRef Path,
+                                            llvm::ArrayRef<std::string> Headers) {
+  auto Source = readTypeSource(Path);
+  if (!Source)
+    return Source.takeError();
+  KernelTypes K{std::move(*Source), Headers.empty() ? headersBeside(Path) : Headers.vec(), {}};
+  if (!K.HeaderDirs.empty()) {
+    auto H = scanKernelHeaders(K.HeaderDirs, K.Source.Arch);
+    if (!H)
+      return H.takeError();
+    K.Headers = std::move(*H);
+  }
+  return K;
+}
+
+} // namespace
+
 llvm::Expected<ExplainResults> explainSymbols(const ExplainInputs &In,
                                               llvm::ArrayRef<std::string> Symbols) {
-  auto Old = readTypeSource(In.OldPath);
-  if (!Old)
-    return Old.takeError();
-  auto New = readTypeSource(In.NewPath);
-  if (!New)
-    return New.takeError();
+  // The two kernels load independently (decompression, BTF, headers): one thread each.
+  auto Sides = mapIndices(2, [&](size_t I) {
+    return I == 0 ? loadKernelTypes(In.OldPath, In.OldHeaders)
+                  : loadKernelTypes(In.NewPath, In.NewHeaders);
+  });
+  for (auto &Side : Sides)
+    if (!Side)
+      return Side.takeError();
+  KernelTypes &Old = *Sides[0], &New = *Sides[1];
   ExplainResults R;
-  R.OldHeaders = In.OldHeaders.empty() ? headersBeside(In.OldPath) : In.OldHeaders;
-  R.NewHeaders = In.NewHeaders.empty() ? headersBeside(In.NewPath) : In.NewHeaders;
-  std::optional<HeaderTypes> OldTypes, NewTypes;
-  if (!R.OldHeaders.empty() && !R.NewHeaders.empty()) {
-    auto O = scanKernelHeaders(R.OldHeaders, Old->Arch);
-    if (!O)
-      return O.takeError();
-    auto N = scanKernelHeaders(R.NewHeaders, New->Arch);
-    if (!N)
-      return N.takeError();
-    OldTypes = std::move(*O);
-    NewTypes = std::move(*N);
-  } else {
-    R.OldHeaders.clear();
-    R.NewHeaders.clear();
+  bool BothHeaders = Old.Headers && New.Headers;
+  if (BothHeaders) {
+    R.OldHeaders = Old.HeaderDirs;
+    R.NewHeaders = New.HeaderDirs;
   }
-  Explainer X(Old->graph(), New->graph(), OldTypes ? &*OldTypes : nullptr,
-              NewTypes ? &*NewTypes : nullptr);
+  Explainer X(Old.Source.graph(), New.Source.graph(), BothHeaders ? &*Old.Headers : nullptr,
+              BothHeaders ? &*New.Headers : nullptr);
   for (const std::string &S : Symbols)
     R.Explanations.push_back(X.explain(S));
   return R;
@@ -59,18 +78,11 @@ llvm::Expected<ExplainResults> explainSymbols(const ExplainInputs &In,
 llvm::Error printTypesOf(llvm::raw_ostream &OS, llvm::StringRef Path,
                          llvm::ArrayRef<std::string> Symbols,
                          llvm::ArrayRef<std::string> Headers) {
-  auto Source = readTypeSource(Path);
-  if (!Source)
-    return Source.takeError();
-  std::vector<std::string> Dirs = Headers.empty() ? headersBeside(Path) : Headers.vec();
-  std::optional<HeaderTypes> Types;
-  if (!Dirs.empty()) {
-    auto T = scanKernelHeaders(Dirs, Source->Arch);
-    if (!T)
-      return T.takeError();
-    Types = std::move(*T);
-  }
-  if (llvm::Error E = printSymbolClosures(OS, Source->graph(), Symbols, Types ? &*Types : nullptr))
+  auto K = loadKernelTypes(Path, Headers);
+  if (!K)
+    return K.takeError();
+  const HeaderTypes *H = K->Headers ? &*K->Headers : nullptr;
+  if (llvm::Error E = printSymbolClosures(OS, K->Source.graph(), Symbols, H))
     return inFile(Path, std::move(E));
   return llvm::Error::success();
 }
