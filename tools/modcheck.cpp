@@ -46,7 +46,8 @@ int main(int Argc, char **Argv) {
   App.add_option("--diff", Diff,
                  "compare two kernels (each a vmlinux, vmlinuz, modversions.o or symvers); "
                  "modules given are checked against the second")
-      ->expected(2);
+      ->expected(2)
+      ->allow_extra_args(false); // then modules may follow: --diff OLD NEW mod.ko
   App.add_flag("--json", Json, "print one JSON document");
   App.add_flag("-q,--quiet", Quiet, "print only what makes a module fail, no summary");
   App.add_option("--force-load", ForceLoad,
@@ -69,7 +70,8 @@ int main(int Argc, char **Argv) {
                  "with --explain: the old and the new kernel's headers trees (default: found "
                  "beside each image, as lib/modules/<release>/source and build); types no "
                  "header defines are left out, as genksyms leaves them")
-      ->expected(2);
+      ->expected(2)
+      ->allow_extra_args(false); // then modules may follow
   addVersionFlag(App);
   CLI11_PARSE_TOOL(App, Argc, Argv);
 

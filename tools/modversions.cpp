@@ -37,9 +37,10 @@ int main(int Argc, char **Argv) {
                  "diff the output of two kernels")
       ->expected(2, -1);
   App.add_option("--headers", Headers,
-                 "with --types: the kernel's headers trees (default: found beside a kernel "
-                 "image); types no header defines are printed unexpanded, as genksyms leaves "
-                 "them");
+                 "with --types: a headers tree of the kernel (repeatable; default: found beside "
+                 "a kernel image); types no header defines are printed unexpanded, as genksyms "
+                 "leaves them")
+      ->allow_extra_args(false);
   addVersionFlag(App);
   CLI11_PARSE_TOOL(App, Argc, Argv);
 

@@ -73,3 +73,23 @@ TEST(ToolExplain, ExplainWithoutOldKernelIsAUsageError) {
   EXPECT_EQ(R.ExitCode, 64) << R.Stderr;
   EXPECT_NE(R.Stderr.find("--explain-from"), std::string::npos) << R.Stderr;
 }
+
+// Options taking two values stop there: modules may follow (the README's
+// `modcheck --diff old/Module.symvers new/Module.symvers extra/*.ko`).
+TEST(ToolExplain, ModulesMayFollowTheTwoValueOptions) {
+  TempDir Dir;
+  std::string Old = Dir.write("old.symvers", "0x12345678\tfoo\tvmlinux\tEXPORT_SYMBOL\t\n");
+  std::string New = Dir.write("new.symvers", "0x9abcdef0\tfoo\tvmlinux\tEXPORT_SYMBOL\t\n");
+  std::string Missing = Dir.file("missing.ko");
+  CommandResult R = run({toolPath("modcheck"), "--diff", Old, New, Missing});
+  // The module is read (and reported unreadable), not taken for a third kernel.
+  EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
+  EXPECT_NE(R.Stdout.find(Missing + ": unreadable"), std::string::npos) << R.Stdout;
+  R = run({toolPath("modcheck"), "--diff", Old, New, "--explain-headers", Dir.path(),
+           Dir.path(), Missing});
+  EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
+  EXPECT_NE(R.Stdout.find(Missing + ": unreadable"), std::string::npos) << R.Stdout;
+  R = run({toolPath("modcheck"), "--diff", Old, New});
+  EXPECT_EQ(R.ExitCode, 0) << R.Stderr;
+  EXPECT_NE(R.Stdout.find("1 changed"), std::string::npos) << R.Stdout;
+}
