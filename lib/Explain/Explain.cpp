@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace modver {
 
@@ -49,6 +50,19 @@ uint64_t Explainer::hash(Side &S, TypeId Id) {
   if (!S.Hash[Id])
     S.Hash[Id] = llvm::xxHash64(typeDefinition(S.G, Id)) | 1;
   return S.Hash[Id];
+}
+
+bool Explainer::leadsToDifference(Side &S, Side &Other, TypeId Id) {
+  if (!S.Open) {
+    S.Open = std::make_unique<ClosureWalker>(S.G);
+    S.Leads.assign(S.G.size(), -1);
+  }
+  if (S.Leads[Id] < 0) {
+    bool Found = false;
+    S.Open->walk(Id, [&](TypeId T, unsigned) { Found |= state(S, Other, T) == Differs; });
+    S.Leads[Id] = Found;
+  }
+  return S.Leads[Id];
 }
 
 uint8_t Explainer::state(Side &S, Side &Other, TypeId Id) {
@@ -98,22 +112,39 @@ Explanation Explainer::explain(llvm::StringRef Symbol) {
     unsigned Depth = ~0u;
   };
   std::map<std::string, Pair> Changed;
-  Old.Walker.walk(*OldSym, [&](TypeId Id, unsigned Depth) {
-    if (state(Old, New, Id) != Differs)
-      return;
-    Pair &P = Changed[typeKey(Old.G, Id)];
-    if (!P.OldId)
-      P.OldId = Id;
-    P.Depth = std::min(P.Depth, Depth);
-  });
-  New.Walker.walk(*NewSym, [&](TypeId Id, unsigned Depth) {
-    if (state(New, Old, Id) != Differs)
-      return;
-    Pair &P = Changed[typeKey(New.G, Id)];
-    if (!P.NewId)
-      P.NewId = Id;
-    P.Depth = std::min(P.Depth, Depth);
-  });
+  std::vector<TypeId> OldOpaque, NewOpaque;
+  Old.Walker.walk(
+      *OldSym,
+      [&](TypeId Id, unsigned Depth) {
+        if (state(Old, New, Id) != Differs)
+          return;
+        Pair &P = Changed[typeKey(Old.G, Id)];
+        if (!P.OldId)
+          P.OldId = Id;
+        P.Depth = std::min(P.Depth, Depth);
+      },
+      [&](TypeId Id) { OldOpaque.push_back(Id); });
+  New.Walker.walk(
+      *NewSym,
+      [&](TypeId Id, unsigned Depth) {
+        if (state(New, Old, Id) != Differs)
+          return;
+        Pair &P = Changed[typeKey(New.G, Id)];
+        if (!P.NewId)
+          P.NewId = Id;
+        P.Depth = std::min(P.Depth, Depth);
+      },
+      [&](TypeId Id) { NewOpaque.push_back(Id); });
+  if (E.Declaration.empty() && Changed.empty()) {
+    std::set<std::string> Suspects;
+    for (TypeId Id : OldOpaque)
+      if (leadsToDifference(Old, New, Id))
+        Suspects.insert(typeKey(Old.G, Id));
+    for (TypeId Id : NewOpaque)
+      if (leadsToDifference(New, Old, Id))
+        Suspects.insert(typeKey(New.G, Id));
+    E.OpaqueSuspects.assign(Suspects.begin(), Suspects.end());
+  }
   for (auto &[Key, P] : Changed) {
     if (!P.OldId)
       P.OldId = counterpart(Old, Key, New.G.type(P.NewId).Name);

@@ -12,6 +12,7 @@
 
 #include "llvm/Support/JSON.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,11 @@ struct Explanation {
   Status Result = NoDifference;
   std::vector<std::string> Declaration; // changes to the prototype (or variable's type)
   std::vector<TypeChange> Types;        // by pointer depth, then type key
+  // When nothing that counts differs: the opaque types reached (no header defines them)
+  // that differ or lead to types that differ, sorted. They did not count; but one defined in
+  // a private header the headers trees lack (drivers/*/*.h) would have, so they are the
+  // suspects.
+  std::vector<std::string> OpaqueSuspects;
 };
 
 // Explains many symbols between the same two graphs. Whether a named type's definition
@@ -67,10 +73,15 @@ private:
     std::vector<uint8_t> State;
     Side(const TypeGraph &G, const HeaderTypes *Headers)
         : G(G), Walker(G, Headers), Hash(G.size(), 0), State(G.size(), 0) {}
+    // Without opaque types, built on first use: what lies behind an opaque type.
+    std::unique_ptr<ClosureWalker> Open;
+    std::vector<int8_t> Leads; // by id: -1 not known yet, else whether it leads to a difference
   };
   enum : uint8_t { Unknown, Same, Differs, Absent };
 
   uint64_t hash(Side &S, TypeId Id);
+  // Whether Id, expanded with everything behind it, holds a type that differs.
+  bool leadsToDifference(Side &S, Side &Other, TypeId Id);
   uint8_t state(Side &S, Side &Other, TypeId Id);
   // The type of S's graph with Key, preferring a definition over a declaration.
   static TypeId counterpart(const Side &S, const std::string &Key, llvm::StringRef Name);

@@ -29,6 +29,17 @@ llvm::StringRef explanationNote(const Explanation &E) {
 void printExplanation(llvm::raw_ostream &OS, const Explanation &E, llvm::StringRef Indent) {
   if (E.Result != Explanation::Explained) {
     OS << Indent << explanationNote(E) << "\n";
+    if (!E.OpaqueSuspects.empty()) {
+      OS << Indent << "differences lie behind types no header defines (if a private header "
+                      "defines one, genksyms saw them; give a source tree with "
+                      "--explain-headers):";
+      size_t Shown = std::min(E.OpaqueSuspects.size(), MaxTypesShown);
+      for (size_t I = 0; I < Shown; ++I)
+        OS << (I ? ", " : " ") << E.OpaqueSuspects[I];
+      if (Shown < E.OpaqueSuspects.size())
+        OS << " and " << E.OpaqueSuspects.size() - Shown << " more";
+      OS << "\n";
+    }
     return;
   }
   for (const std::string &D : E.Declaration)
@@ -57,7 +68,8 @@ llvm::json::Value explanationJson(const Explanation &E) {
   llvm::json::Object O{{"symbol", E.Symbol},
                        {"status", Status[E.Result]},
                        {"declaration", llvm::json::Array(E.Declaration)},
-                       {"types", std::move(Types)}};
+                       {"types", std::move(Types)},
+                       {"opaque_suspects", llvm::json::Array(E.OpaqueSuspects)}};
   if (E.Result != Explanation::Explained)
     O["note"] = explanationNote(E).str();
   return O;

@@ -176,6 +176,11 @@ TEST_P(ExplainEdits, TypeNoHeaderDefinesIsOpaque) {
   Headers = &H;
   Explanation E = explainEdit("ADDED");
   EXPECT_EQ(E.Result, Explanation::NoDifference) << text(E);
+  // Not counted, but named as the suspect: a private header might define it.
+  EXPECT_EQ(E.OpaqueSuspects, std::vector<std::string>{"struct inner"});
+  EXPECT_NE(text(E).find("differences lie behind types no header defines"),
+            std::string::npos)
+      << text(E);
   // The same edit in a type the headers define is found.
   E = explainEdit("ENUM_VALUE");
   ASSERT_EQ(E.Result, Explanation::Explained) << text(E);
