@@ -112,29 +112,25 @@ Explanation Explainer::explain(llvm::StringRef Symbol) {
     unsigned Depth = ~0u;
   };
   std::map<std::string, Pair> Changed;
+  // Each side's closure: its changed types into Changed (Slot: which id of the pair), its
+  // opaque types into Opaque.
+  auto WalkSide = [&](Side &S, Side &Other, TypeId Sym, TypeId Pair::*Slot,
+                      std::vector<TypeId> &Opaque) {
+    S.Walker.walk(
+        Sym,
+        [&](TypeId Id, unsigned Depth) {
+          if (state(S, Other, Id) != Differs)
+            return;
+          Pair &P = Changed[typeKey(S.G, Id)];
+          if (!(P.*Slot))
+            P.*Slot = Id;
+          P.Depth = std::min(P.Depth, Depth);
+        },
+        [&](TypeId Id) { Opaque.push_back(Id); });
+  };
   std::vector<TypeId> OldOpaque, NewOpaque;
-  Old.Walker.walk(
-      *OldSym,
-      [&](TypeId Id, unsigned Depth) {
-        if (state(Old, New, Id) != Differs)
-          return;
-        Pair &P = Changed[typeKey(Old.G, Id)];
-        if (!P.OldId)
-          P.OldId = Id;
-        P.Depth = std::min(P.Depth, Depth);
-      },
-      [&](TypeId Id) { OldOpaque.push_back(Id); });
-  New.Walker.walk(
-      *NewSym,
-      [&](TypeId Id, unsigned Depth) {
-        if (state(New, Old, Id) != Differs)
-          return;
-        Pair &P = Changed[typeKey(New.G, Id)];
-        if (!P.NewId)
-          P.NewId = Id;
-        P.Depth = std::min(P.Depth, Depth);
-      },
-      [&](TypeId Id) { NewOpaque.push_back(Id); });
+  WalkSide(Old, New, *OldSym, &Pair::OldId, OldOpaque);
+  WalkSide(New, Old, *NewSym, &Pair::NewId, NewOpaque);
   if (E.Declaration.empty() && Changed.empty()) {
     std::set<std::string> Suspects;
     for (TypeId Id : OldOpaque)
