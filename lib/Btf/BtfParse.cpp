@@ -225,6 +225,10 @@ llvm::Error Parser::parseType(uint64_t &Off, uint64_t End) {
 llvm::Error Parser::checkRefs() const {
   const TypeGraph &G = Out.Types;
   TypeId First = Base ? Base->Types.size() : 1;
+  auto PastTheLast = [&](TypeId Id, llvm::StringRef What, TypeId Ref) {
+    return fileError(Name, "BTF: type " + llvm::Twine(Id) + " " + What + " " + llvm::Twine(Ref) +
+                               ", past the last (" + llvm::Twine(G.size() - 1) + ")");
+  };
   for (TypeId Id = First; Id < G.size(); ++Id) {
     const TypeNode &T = G.type(Id);
     bool HasRef = T.Kind != TypeKind::Int && T.Kind != TypeKind::Float &&
@@ -232,16 +236,12 @@ llvm::Error Parser::checkRefs() const {
                   T.Kind != TypeKind::Union && T.Kind != TypeKind::Enum &&
                   T.Kind != TypeKind::DataSec;
     if (HasRef && !G.valid(T.Ref))
-      return fileError(Name, "BTF: type " + llvm::Twine(Id) + " refers to type " +
-                                 llvm::Twine(T.Ref) + ", past the last (" +
-                                 llvm::Twine(G.size() - 1) + ")");
+      return PastTheLast(Id, "refers to type", T.Ref);
     if (T.Kind == TypeKind::Enum)
       continue;
     for (const TypeItem &It : G.items(Id))
       if (!G.valid(It.Type))
-        return fileError(Name, "BTF: type " + llvm::Twine(Id) + " has a member of type " +
-                                   llvm::Twine(It.Type) + ", past the last (" +
-                                   llvm::Twine(G.size() - 1) + ")");
+        return PastTheLast(Id, "has a member of type", It.Type);
   }
   return llvm::Error::success();
 }

@@ -58,47 +58,44 @@ llvm::Expected<ElfTarget> readElfTarget(llvm::StringRef FileName, llvm::StringRe
   });
 }
 
-static llvm::StringRef machineName(uint16_t Machine) {
-  switch (Machine) {
-  case llvm::ELF::EM_X86_64: return "x86-64";
-  case llvm::ELF::EM_386: return "i386";
-  case llvm::ELF::EM_AARCH64: return "aarch64";
-  case llvm::ELF::EM_ARM: return "arm";
-  case llvm::ELF::EM_PPC: return "powerpc";
-  case llvm::ELF::EM_PPC64: return "powerpc64";
-  case llvm::ELF::EM_S390: return "s390";
-  case llvm::ELF::EM_RISCV: return "riscv";
-  case llvm::ELF::EM_MIPS: return "mips";
-  case llvm::ELF::EM_SPARCV9: return "sparc64";
-  default: return "";
-  }
+namespace {
+
+// How a machine is called in messages, and by the kernel (its directory under arch/).
+struct MachineNames {
+  uint16_t Machine;
+  const char *Name, *KernelArch;
+};
+
+constexpr MachineNames KnownMachines[] = {
+    {llvm::ELF::EM_X86_64, "x86-64", "x86"},     {llvm::ELF::EM_386, "i386", "x86"},
+    {llvm::ELF::EM_AARCH64, "aarch64", "arm64"}, {llvm::ELF::EM_ARM, "arm", "arm"},
+    {llvm::ELF::EM_PPC, "powerpc", "powerpc"},   {llvm::ELF::EM_PPC64, "powerpc64", "powerpc"},
+    {llvm::ELF::EM_S390, "s390", "s390"},        {llvm::ELF::EM_RISCV, "riscv", "riscv"},
+    {llvm::ELF::EM_MIPS, "mips", "mips"},        {llvm::ELF::EM_SPARCV9, "sparc64", "sparc"},
+};
+
+const MachineNames *namesOf(uint16_t Machine) {
+  for (const MachineNames &M : KnownMachines)
+    if (M.Machine == Machine)
+      return &M;
+  return nullptr;
 }
 
+} // namespace
+
 llvm::StringRef ElfTarget::kernelArch() const {
-  switch (Machine) {
-  case llvm::ELF::EM_X86_64:
-  case llvm::ELF::EM_386: return "x86";
-  case llvm::ELF::EM_AARCH64: return "arm64";
-  case llvm::ELF::EM_ARM: return "arm";
-  case llvm::ELF::EM_PPC:
-  case llvm::ELF::EM_PPC64: return "powerpc";
-  case llvm::ELF::EM_S390: return "s390";
-  case llvm::ELF::EM_RISCV: return "riscv";
-  case llvm::ELF::EM_MIPS: return "mips";
-  case llvm::ELF::EM_SPARCV9: return "sparc";
-  default: return "";
-  }
+  const MachineNames *M = namesOf(Machine);
+  return M ? M->KernelArch : "";
 }
 
 std::string ElfTarget::describe() const {
   std::string S;
   llvm::raw_string_ostream OS(S);
   OS << (Is64 ? "ELF64 " : "ELF32 ") << (IsLittleEndian ? "little-endian " : "big-endian ");
-  llvm::StringRef Name = machineName(Machine);
-  if (Name.empty())
-    OS << "machine " << Machine;
+  if (const MachineNames *M = namesOf(Machine))
+    OS << M->Name;
   else
-    OS << Name;
+    OS << "machine " << Machine;
   return OS.str();
 }
 

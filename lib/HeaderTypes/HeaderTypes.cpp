@@ -1,5 +1,6 @@
 #include "HeaderTypes/HeaderTypes.h"
 
+#include "KernelImage/KernelImage.h"
 #include "Support/Error.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -10,7 +11,6 @@
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>
-
 #include <cctype>
 #include <unistd.h>
 
@@ -248,11 +248,9 @@ std::string includedTree(llvm::StringRef Root, llvm::StringRef Dir) {
 
 std::vector<std::string> headersBeside(llvm::StringRef KernelFile) {
   std::vector<std::string> Out;
-  llvm::StringRef Name = llvm::sys::path::filename(KernelFile);
-  llvm::StringRef Release = Name;
+  llvm::StringRef Release = releaseInImageName(KernelFile);
   llvm::StringRef BootDir = llvm::sys::path::parent_path(KernelFile);
-  if (!(Release.consume_front("vmlinuz-") || Release.consume_front("vmlinux-")) ||
-      llvm::sys::path::filename(BootDir) != "boot")
+  if (Release.empty() || llvm::sys::path::filename(BootDir) != "boot")
     return Out;
   llvm::SmallString<256> Root(llvm::sys::path::parent_path(BootDir));
   if (Root.empty())

@@ -1,6 +1,7 @@
 #include "KernelConfig/KernelConfig.h"
 
 #include "Decompress/Decompress.h"
+#include "KernelImage/KernelImage.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -45,9 +46,10 @@ std::optional<std::string> configBeside(llvm::StringRef KernelFile) {
   llvm::StringRef Dir = llvm::sys::path::parent_path(KernelFile);
   llvm::StringRef Name = llvm::sys::path::filename(KernelFile);
   llvm::SmallString<256> Candidate(Dir);
-  llvm::StringRef Release = Name;
-  if (Release.consume_front("vmlinuz-") || Release.consume_front("vmlinux-") ||
-      (Release.consume_front("symvers-") && Release.consume_back(".gz")))
+  llvm::StringRef Release = releaseInImageName(KernelFile);
+  if (Release.empty() && Name.startswith("symvers-") && Name.endswith(".gz"))
+    Release = Name.drop_front(8).drop_back(3);
+  if (!Release.empty())
     llvm::sys::path::append(Candidate, "config-" + Release);
   else if (Name == "Module.symvers")
     llvm::sys::path::append(Candidate, ".config");

@@ -13,6 +13,7 @@
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/Path.h"
 
 namespace modver {
 
@@ -88,6 +89,13 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readKernelElf(llvm::StringRe
     return std::move(Payload->Owned);
   // The ELF is a slice of the file or of a decompressed buffer: copy it so the caller owns it.
   return llvm::MemoryBuffer::getMemBufferCopy(Payload->Elf, Path);
+}
+
+llvm::StringRef releaseInImageName(llvm::StringRef Path) {
+  llvm::StringRef Release = llvm::sys::path::filename(Path);
+  if (Release.consume_front("vmlinuz-") || Release.consume_front("vmlinux-"))
+    return Release;
+  return {};
 }
 
 } // namespace modver

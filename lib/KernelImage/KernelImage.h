@@ -25,4 +25,8 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
 // other sections, such as .BTF).
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readKernelElf(llvm::StringRef Path);
 
+// The release a distribution's image file name carries ("vmlinuz-6.1.0-56-amd64",
+// "vmlinux-<release>"), or empty when Path's file name is not of that form.
+llvm::StringRef releaseInImageName(llvm::StringRef Path);
+
 } // namespace modver
