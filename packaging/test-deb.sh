@@ -43,7 +43,7 @@ deb=$(ls "$build"/modver_*.deb 2>/dev/null | head -n1)
 [ -f "$deb" ] && ok "cpack wrote $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)" || { ko "no .deb in $build"; finish; }
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for d in libllvm14 zlib1g liblzma5 libzstd1 liblz4-1 libc6 libstdc++6; do
+for d in libllvm22 zlib1g liblzma5 libzstd1 liblz4-1 libc6 libstdc++6; do
   check "Depends names $d" grep -qxF "$d" < <(sed 's/ *([^)]*)//g; s/, */\n/g' <<<"$depends")
 done
 dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|' > "$W/files"

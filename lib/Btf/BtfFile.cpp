@@ -7,6 +7,8 @@
 #include "KernelImage/KernelImage.h"
 #include "Support/Error.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 namespace modver {
 
 llvm::Expected<std::unique_ptr<BtfTypes>> readElfBtf(llvm::StringRef Name, llvm::StringRef Elf,

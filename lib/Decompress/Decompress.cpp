@@ -296,7 +296,7 @@ llvm::Error decodeLz4Legacy(llvm::StringRef FileName, llvm::StringRef Bytes,
 } // namespace
 
 Compression detectCompression(llvm::StringRef Bytes) {
-  auto Has = [&](llvm::StringRef Magic) { return Bytes.startswith(Magic); };
+  auto Has = [&](llvm::StringRef Magic) { return Bytes.starts_with(Magic); };
   if (Has("\x1f\x8b"))
     return Compression::Gzip;
   if (Has(llvm::StringRef("\xfd" "7zXZ\0", 6)))
@@ -344,13 +344,13 @@ llvm::StringRef compressionName(Compression C) {
 }
 
 Compression compressionForSuffix(llvm::StringRef Path) {
-  if (Path.endswith(".gz"))
+  if (Path.ends_with(".gz"))
     return Compression::Gzip;
-  if (Path.endswith(".xz"))
+  if (Path.ends_with(".xz"))
     return Compression::Xz;
-  if (Path.endswith(".zst"))
+  if (Path.ends_with(".zst"))
     return Compression::Zstd;
-  if (Path.endswith(".lz4"))
+  if (Path.ends_with(".lz4"))
     return Compression::Lz4Frame;
   return Compression::None;
 }

@@ -85,7 +85,7 @@ TypeId Converter::enumeration(DWARFDie D, TypeNode T) {
       if (auto S = V->getAsSignedConstant(); S && (T.Flag || *S < 0))
         Bits = uint64_t(*S);
       else
-        Bits = V->getAsUnsignedConstant().getValueOr(0);
+        Bits = V->getAsUnsignedConstant().value_or(0);
     }
     Values.push_back({name(C), 0, Bits, 0});
   }

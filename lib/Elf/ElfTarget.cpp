@@ -9,7 +9,7 @@
 
 namespace modver {
 
-bool looksLikeElf(llvm::StringRef Bytes) { return Bytes.startswith("\x7f" "ELF"); }
+bool looksLikeElf(llvm::StringRef Bytes) { return Bytes.starts_with("\x7f" "ELF"); }
 
 llvm::Error checkElfIdent(llvm::StringRef FileName, llvm::StringRef Bytes) {
   if (!looksLikeElf(Bytes))

@@ -66,7 +66,7 @@ void Writer<ELFT>::writeHeader(char *Out, uint64_t ShOff, unsigned ShNum,
   memset(&H, 0, sizeof(H));
   memcpy(H.e_ident, ElfMagic, 4);
   H.e_ident[EI_CLASS] = ELFT::Is64Bits ? ELFCLASS64 : ELFCLASS32;
-  H.e_ident[EI_DATA] = ELFT::TargetEndianness == llvm::support::little ? ELFDATA2LSB
+  H.e_ident[EI_DATA] = ELFT::Endianness == llvm::endianness::little ? ELFDATA2LSB
                                                                         : ELFDATA2MSB;
   H.e_ident[EI_VERSION] = EV_CURRENT;
   H.e_ident[EI_OSABI] = Target.OSABI;

@@ -70,10 +70,10 @@ private:
     while (P < S.size()) {
       if (std::isspace(static_cast<unsigned char>(S[P])) || S[P] == '\\') {
         ++P;
-      } else if (S.substr(P).startswith("/*")) {
+      } else if (S.substr(P).starts_with("/*")) {
         size_t End = S.find("*/", P + 2);
         P = End == llvm::StringRef::npos ? S.size() : End + 2;
-      } else if (S.substr(P).startswith("//")) {
+      } else if (S.substr(P).starts_with("//")) {
         size_t End = S.find('\n', P);
         P = End == llvm::StringRef::npos ? S.size() : End;
       } else {
@@ -162,7 +162,7 @@ llvm::Error HeaderTypes::scanDir(llvm::StringRef Dir) {
   std::error_code EC;
   for (llvm::sys::fs::recursive_directory_iterator It(Dir, EC, /*follow_symlinks=*/false), End;
        It != End && !EC; It.increment(EC)) {
-    if (!llvm::StringRef(It->path()).endswith(".h"))
+    if (!llvm::StringRef(It->path()).ends_with(".h"))
       continue;
     auto Buf = llvm::MemoryBuffer::getFile(It->path(), /*IsText=*/false,
                                            /*RequiresNullTerminator=*/false);
@@ -237,7 +237,7 @@ std::string includedTree(llvm::StringRef Root, llvm::StringRef Dir) {
   if (!Buf)
     return {};
   llvm::StringRef Line = (*Buf)->getBuffer().split('\n').first.trim();
-  if (!Line.consume_front("include ") || !Line.endswith("/Makefile"))
+  if (!Line.consume_front("include ") || !Line.ends_with("/Makefile"))
     return {};
   llvm::SmallString<256> Tree(Root == "/" ? "" : Root);
   llvm::sys::path::append(Tree, llvm::sys::path::parent_path(Line.trim()));

@@ -47,7 +47,7 @@ std::optional<std::string> configBeside(llvm::StringRef KernelFile) {
   llvm::StringRef Name = llvm::sys::path::filename(KernelFile);
   llvm::SmallString<256> Candidate(Dir);
   llvm::StringRef Release = releaseInImageName(KernelFile);
-  if (Release.empty() && Name.startswith("symvers-") && Name.endswith(".gz"))
+  if (Release.empty() && Name.starts_with("symvers-") && Name.ends_with(".gz"))
     Release = Name.drop_front(8).drop_back(3);
   if (!Release.empty())
     llvm::sys::path::append(Candidate, "config-" + Release);

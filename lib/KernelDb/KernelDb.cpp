@@ -58,7 +58,7 @@ llvm::Expected<KernelSources> runningKernelSources(llvm::StringRef Root) {
 
 // Module.symvers is text whose first field is a 0x-prefixed CRC; nothing else modver reads
 // starts that way, so the content decides, whatever the file is called.
-static bool looksLikeSymvers(llvm::StringRef Bytes) { return Bytes.startswith("0x"); }
+static bool looksLikeSymvers(llvm::StringRef Bytes) { return Bytes.starts_with("0x"); }
 
 llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path) {
   auto Buf = readFile(Path);

@@ -81,16 +81,16 @@ llvm::Expected<KernelPayload> unpackStream(llvm::StringRef Name, llvm::StringRef
 }
 
 // The payload the bzImage setup header points to, if the header is sane and it is compressed.
-llvm::Optional<llvm::StringRef> bzImagePayload(llvm::StringRef Bytes) {
+std::optional<llvm::StringRef> bzImagePayload(llvm::StringRef Bytes) {
   if (le16(Bytes, ProtocolVersionOff) < PayloadProtocol)
-    return llvm::None;
+    return std::nullopt;
   unsigned SetupSects = uint8_t(Bytes[SetupSectsOff]);
   if (SetupSects == 0)
     SetupSects = 4; // the boot protocol's convention for very old images
   uint64_t Start = uint64_t(SetupSects + 1) * 512 + le32(Bytes, PayloadOffsetOff);
   uint64_t Length = le32(Bytes, PayloadLengthOff);
   if (Start > Bytes.size() || Length > Bytes.size() - Start || Length == 0)
-    return llvm::None;
+    return std::nullopt;
   return Bytes.substr(Start, Length);
 }
 
@@ -122,7 +122,7 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
   if (Candidates.size() > MaxScanAttempts)
     Candidates.resize(MaxScanAttempts);
 
-  llvm::Optional<Compression> FlatSeen;
+  std::optional<Compression> FlatSeen;
   for (auto [Pos, C] : Candidates) {
     auto Out = decompress(Name, Bytes.drop_front(Pos), C);
     if (!Out) {

@@ -50,7 +50,7 @@ std::string findBannerRelease(llvm::StringRef Image) {
        Pos = findFrom(Image, Marker, Pos + 1)) {
     llvm::StringRef Rest = Image.substr(Pos + Marker.size(), MaxReleaseLength + 2);
     size_t End = Rest.find(' ');
-    if (End == llvm::StringRef::npos || !Rest.substr(End).startswith(" ("))
+    if (End == llvm::StringRef::npos || !Rest.substr(End).starts_with(" ("))
       continue;
     if (isRelease(Rest.take_front(End)))
       return Rest.take_front(End).str();

@@ -10,7 +10,8 @@
 #include "Elf/ElfFile.h"
 #include "Support/Error.h"
 
-#include "llvm/ADT/Optional.h"
+#include <optional>
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Endian.h"
 
@@ -67,15 +68,15 @@ public:
 private:
   static constexpr bool Is64 = ELFT::Is64Bits;
   static constexpr unsigned WordSize = Is64 ? 8 : 4;
-  static constexpr llvm::support::endianness Endian = ELFT::TargetEndianness;
+  static constexpr llvm::endianness Endian = ELFT::Endianness;
 
   // The allocated section Name as address + bytes (bounds-checked by LLVM), or None.
-  llvm::Expected<llvm::Optional<Mapped>> section(llvm::StringRef Name) {
+  llvm::Expected<std::optional<Mapped>> section(llvm::StringRef Name) {
     auto Sec = findSection(Elf, Name);
     if (!Sec)
       return inFile(FileName, Sec.takeError());
     if (!*Sec)
-      return llvm::None;
+      return std::nullopt;
     return mapped(**Sec, Name);
   }
 
@@ -97,13 +98,13 @@ private:
   // The string starting at address A inside __ksymtab_strings, or None when A is outside it or
   // the string runs off its end. Strings may be tail-merged by the linker, so A need not
   // follow a NUL.
-  llvm::Optional<llvm::StringRef> stringAt(uint64_t A) const {
+  std::optional<llvm::StringRef> stringAt(uint64_t A) const {
     if (!StringsSec.contains(A, 1))
-      return llvm::None;
+      return std::nullopt;
     size_t Off = A - StringsSec.Addr;
     size_t End = StringsSec.Data.find('\0', Off);
     if (End == llvm::StringRef::npos)
-      return llvm::None;
+      return std::nullopt;
     return StringsSec.Data.slice(Off, End);
   }
 
@@ -171,7 +172,7 @@ private:
       return fileError(FileName, "size of " + T.Name + " (" + llvm::Twine(Size) +
                                      " bytes) is not a multiple of the entry size (12 or " +
                                      llvm::Twine(3 * WordSize) + ")");
-    llvm::Optional<Decoded> Best;
+    std::optional<Decoded> Best;
     for (EntryForm F : {EntryForm::Prel32, EntryForm::Absolute}) {
       if (!(F == EntryForm::Prel32 ? FitsPrel : FitsAbs))
         continue;
@@ -190,7 +191,7 @@ private:
       return D.takeError();
     size_t Count = D->Entries.size();
 
-    std::vector<llvm::Optional<uint32_t>> Crcs(Count);
+    std::vector<std::optional<uint32_t>> Crcs(Count);
     auto Crctab = section(Gpl ? "__kcrctab_gpl" : "__kcrctab");
     if (!Crctab)
       return Crctab.takeError();
@@ -219,8 +220,8 @@ private:
       E.Name = D->Entries[I].first.str();
       E.Namespace = D->Entries[I].second.str();
       E.GplOnly = Gpl;
-      E.HasCrc = Crcs[I].hasValue();
-      E.Crc = Crcs[I].getValueOr(0);
+      E.HasCrc = Crcs[I].has_value();
+      E.Crc = Crcs[I].value_or(0);
       Out.push_back(std::move(E));
     }
     return llvm::Error::success();
@@ -248,7 +249,7 @@ private:
         auto SymName = Sym.getName(*StrTab);
         if (!SymName)
           return inFile(FileName, SymName.takeError());
-        if (!SymName->startswith("__crc_"))
+        if (!SymName->starts_with("__crc_"))
           continue;
         llvm::StringRef Exported = SymName->drop_front(6);
         if (Sym.st_shndx == llvm::ELF::SHN_ABS) {
@@ -288,7 +289,7 @@ private:
   llvm::StringRef FileName;
   const ELFFile<ELFT> &Elf;
   Mapped StringsSec;
-  llvm::Optional<llvm::StringMap<uint32_t>> CrcSyms;
+  std::optional<llvm::StringMap<uint32_t>> CrcSyms;
 };
 
 template <typename ELFT>

@@ -18,7 +18,7 @@ std::optional<std::string> ltoInputKind(llvm::StringRef Bytes) {
   std::optional<std::string> Kind;
   llvm::Error E = withElfFile("", Bytes, [&](const auto &Elf) -> llvm::Error {
     return forEachNamedSection(Elf, [&](const auto &, llvm::StringRef Name) {
-      if (Name.startswith(".gnu.lto_"))
+      if (Name.starts_with(".gnu.lto_"))
         Kind = "GCC LTO sections (" + Name.str() + ", gcc -flto)";
       return !Kind;
     });
@@ -58,12 +58,12 @@ std::optional<std::string> gccLtoResolutionFile(const std::vector<std::string> &
   constexpr llvm::StringLiteral Option = "-fresolution=";
   for (size_t I = 0; I < Args.size(); ++I) {
     llvm::StringRef A = Args[I];
-    if (A.startswith("--"))
+    if (A.starts_with("--"))
       A = A.drop_front();
     if (A.consume_front("-plugin-opt=") && A.consume_front(Option))
       return A.str();
     if (A == "-plugin-opt" && I + 1 < Args.size() &&
-        llvm::StringRef(Args[I + 1]).startswith(Option))
+        llvm::StringRef(Args[I + 1]).starts_with(Option))
       return Args[I + 1].substr(Option.size());
   }
   return std::nullopt;

@@ -3,6 +3,7 @@
 #include "Elf/ElfFile.h"
 #include "Support/Error.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Endian.h"
 
@@ -35,7 +36,7 @@ struct EntryLayout {
 template <typename ELFT> class ExportReader {
   using Shdr = typename ELFT::Shdr;
   using Sym = typename ELFT::Sym;
-  static constexpr llvm::support::endianness Endian = ELFT::TargetEndianness;
+  static constexpr llvm::endianness Endian = ELFT::Endianness;
 
 public:
   ExportReader(llvm::StringRef FileName, const llvm::object::ELFFile<ELFT> &Elf,

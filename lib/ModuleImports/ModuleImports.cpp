@@ -20,13 +20,13 @@ bool isIgnoredImport(llvm::StringRef Name, uint16_t Machine) {
         "_savegpr", "_restgpr", "_save32gpr_", "_rest32gpr_",
         "_savefpr", "_restfpr", "_savevr_",    "_restvr_"};
     for (llvm::StringRef P : Helpers)
-      if (Name.startswith(P))
+      if (Name.starts_with(P))
         return true;
     if (Machine == llvm::ELF::EM_PPC64 && Name == ".TOC.")
       return true;
   }
   // s390 expoline thunks are likewise linked into every module.
-  if (Machine == llvm::ELF::EM_S390 && Name.startswith("__s390_indirect_jump_r"))
+  if (Machine == llvm::ELF::EM_S390 && Name.starts_with("__s390_indirect_jump_r"))
     return true;
   return false;
 }

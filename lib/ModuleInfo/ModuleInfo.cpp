@@ -1,6 +1,8 @@
 #include "ModuleInfo/ModuleInfo.h"
 
 #include "Elf/ElfFile.h"
+
+#include "llvm/ADT/StringExtras.h"
 #include "Support/Error.h"
 
 namespace modver {

@@ -19,7 +19,7 @@ static constexpr llvm::StringLiteral ModuleSuffixes[] = {".ko", ".ko.xz", ".ko.z
 bool isModuleFileName(llvm::StringRef Name) {
   Name = llvm::sys::path::filename(Name);
   for (llvm::StringRef S : ModuleSuffixes)
-    if (Name.size() > S.size() && Name.endswith(S))
+    if (Name.size() > S.size() && Name.ends_with(S))
       return true;
   return false;
 }

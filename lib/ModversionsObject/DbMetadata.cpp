@@ -184,8 +184,8 @@ static llvm::Error parseSymbol(LineReader &In, llvm::StringRef Line,
 }
 
 llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::StringRef Text) {
-  if (!Text.startswith(DbMagicLine)) {
-    if (Text.startswith("modver-db\t"))
+  if (!Text.starts_with(DbMagicLine)) {
+    if (Text.starts_with("modver-db\t"))
       return fileError(FileName, DbSectionName + " has an unsupported format version '" +
                                      Text.drop_front(10).take_until([](char C) {
                                        return C == '\n';

@@ -6,6 +6,7 @@
 #include "Support/Error.h"
 #include "VersionsSection/VersionsSection.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
 
@@ -149,7 +150,7 @@ bool isModversionsObject(llvm::StringRef Bytes) {
     llvm::consumeError(Text.takeError());
     return false;
   }
-  return Text->startswith("modver-db\t");
+  return Text->starts_with("modver-db\t");
 }
 
 } // namespace modver

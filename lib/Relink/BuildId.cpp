@@ -20,7 +20,7 @@ static llvm::Expected<std::string> buildIdOf(llvm::StringRef Path) {
     llvm::Error Err = llvm::Error::success();
     for (const auto &Note : Elf.notes(**Sec, Err)) {
       if (Note.getType() == llvm::ELF::NT_GNU_BUILD_ID && Note.getName() == "GNU") {
-        std::string Hex = llvm::toHex(Note.getDesc(), /*LowerCase=*/true);
+        std::string Hex = llvm::toHex(Note.getDesc((*Sec)->sh_addralign == 8 ? 8 : 4), /*LowerCase=*/true);
         // Notes are walked lazily; the walk must be finished (or the error checked) before
         // Err may be dropped.
         llvm::consumeError(std::move(Err));

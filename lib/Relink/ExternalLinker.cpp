@@ -15,7 +15,7 @@
 #include "Support/Error.h"
 #include "Support/FileIO.h"
 
-#include "llvm/ADT/Optional.h"
+#include <optional>
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
@@ -31,19 +31,19 @@ public:
 
 private:
   std::string Program; // full path
-  bool IsLld;          // LLD in any of its spellings (ld.lld, ld.lld-14, a renamed copy)
+  bool IsLld;          // LLD in any of its spellings (ld.lld, ld.lld-22, a renamed copy)
 };
 
-// Whether Program is LLD: its --version says "LLD" ("Debian LLD 14.0.6 (compatible with GNU
+// Whether Program is LLD: its --version says "LLD" ("Debian LLD 22.1.8 (compatible with GNU
 // linkers)"); GNU ld says "GNU ld". A program that cannot say is treated as not LLD.
 bool isLld(llvm::StringRef Program) {
   llvm::SmallString<128> OutPath;
   if (llvm::sys::fs::createTemporaryFile("modver-ld-version", "txt", OutPath))
     return false;
-  llvm::Optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
+  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
                                                  llvm::StringRef(OutPath),
                                                  llvm::StringRef("/dev/null")};
-  int Status = llvm::sys::ExecuteAndWait(Program, {Program, "--version"}, llvm::None, Redirects);
+  int Status = llvm::sys::ExecuteAndWait(Program, {Program, "--version"}, std::nullopt, Redirects);
   bool Result = false;
   if (Status == 0) {
     if (auto Buf = readFile(OutPath))
@@ -91,12 +91,12 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
   }
   for (const std::string &Input : Inputs.Paths)
     Args.push_back(Input);
-  llvm::Optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
+  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
                                                  llvm::StringRef(LogPath),
                                                  llvm::StringRef(LogPath)};
   std::string ExecError;
   bool ExecFailed = false;
-  int Status = llvm::sys::ExecuteAndWait(Program, Args, /*Env=*/llvm::None, Redirects,
+  int Status = llvm::sys::ExecuteAndWait(Program, Args, /*Env=*/std::nullopt, Redirects,
                                          /*SecondsToWait=*/0, /*MemoryLimit=*/0, &ExecError,
                                          &ExecFailed);
   if (ExecFailed)

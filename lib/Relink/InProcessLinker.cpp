@@ -1,6 +1,6 @@
-// Linker::inProcess(): LLD 14's ELF driver called as a library.
+// Linker::inProcess(): LLD's ELF driver (LLVM 22) called as a library.
 //
-// LLD 14 is only partly a library. What this file relies on:
+// LLD is only partly a library. What this file relies on:
 // - lld::elf::link() keeps all its state in process-wide variables (lld::CommonLinkerContext,
 //   elf::config, elf::symtab, ...). Two links at once in one process corrupt each other, so
 //   every link holds the Linker's lock. The lock is a member rather than a global so that
@@ -16,7 +16,7 @@
 // - --threads=1: a longjmp out of LLD from a worker thread of llvm::parallel would not come
 //   back to our RunSafely(), and for modules (a few hundred KiB) threads do not pay anyway.
 // - LLD drops input build IDs; --build-id=0x<the module's ID> keeps it (see BuildId.h).
-// - llvm::cl::ParseCommandLineOptions is never called: LLD 14 does not need it for -r links.
+// - llvm::cl::ParseCommandLineOptions is never called: LLD does not need it for -r links.
 #include "Relink/BuildId.h"
 #include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
@@ -30,6 +30,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <mutex>
+
+// LLD 22 declares each driver only for programs that say which ones they link in.
+LLD_HAS_DRIVER(elf)
 
 namespace modver {
 namespace {

@@ -2,7 +2,7 @@
 // that knows about linkers.
 //
 // A Linker runs one relocatable link, `-r -T <script> -o <output> <inputs...>`, either with
-// LLD 14 inside this process (fast: no process start, no reading of a linker binary) or with
+// LLD (22) inside this process (fast: no process start, no reading of a linker binary) or with
 // an external program (GNU ld, ld.lld, a cross linker). Either way the output appears
 // atomically: the linker writes a temporary file next to the output, which is renamed over
 // the output only when the link succeeded, so a failed link never leaves a half-written
@@ -29,7 +29,7 @@ class Linker {
 public:
   virtual ~Linker();
 
-  // LLD 14 linked into this process. LLD keeps its state in process-wide variables, so links
+  // LLD linked into this process. LLD keeps its state in process-wide variables, so links
   // through one Linker are serialised by a lock inside it; a process must use ONE in-process
   // Linker for all its links (share it between threads) and must not use LLD any other way at
   // the same time. A fatal LLD error comes back as an llvm::Error and the process goes on; if

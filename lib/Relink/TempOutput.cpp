@@ -103,8 +103,8 @@ std::string firstDiagnosticLine(llvm::StringRef Text, llvm::StringRef ProgramNam
   // "/usr/bin/ld: ...", "ld.lld: ..." or GNU ld's "ld:script.lds:1: ...": the program name
   // says nothing the caller's message does not already say.
   for (llvm::StringRef Prefix : {ProgramName, llvm::sys::path::filename(ProgramName)}) {
-    if (!Prefix.empty() && Chosen.startswith(Prefix) &&
-        Chosen.drop_front(Prefix.size()).startswith(":")) {
+    if (!Prefix.empty() && Chosen.starts_with(Prefix) &&
+        Chosen.drop_front(Prefix.size()).starts_with(":")) {
       Chosen = Chosen.drop_front(Prefix.size() + 1).ltrim();
       break;
     }

@@ -42,7 +42,7 @@ llvm::Error fileErrorAt(const llvm::Twine &File, uint64_t Offset, const llvm::Tw
 llvm::Error inFile(const llvm::Twine &File, llvm::Error E) {
   std::string Name = File.str();
   std::string Msg = llvm::toString(std::move(E));
-  if (llvm::StringRef(Msg).startswith(Name + ":"))
+  if (llvm::StringRef(Msg).starts_with(Name + ":"))
     return llvm::createStringError(llvm::inconvertibleErrorCode(), oneLine(std::move(Msg)));
   return fileError(Name, Msg);
 }

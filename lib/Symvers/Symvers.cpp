@@ -19,7 +19,7 @@ static constexpr llvm::StringLiteral ExportSymbolGpl = "EXPORT_SYMBOL_GPL";
 // modpost writes looks like that, so such a field means the file is damaged.
 static bool parseCrc(llvm::StringRef Field, uint32_t &Crc) {
   llvm::StringRef Digits = Field;
-  if (Digits.startswith("0x") || Digits.startswith("0X"))
+  if (Digits.starts_with("0x") || Digits.starts_with("0X"))
     Digits = Digits.drop_front(2);
   uint64_t Value;
   if (Digits.empty() || Digits.getAsInteger(16, Value) || Value > UINT32_MAX)

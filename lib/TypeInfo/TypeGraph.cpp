@@ -31,7 +31,7 @@ llvm::ArrayRef<TypeItem> TypeGraph::items(TypeId Id) const {
   if (Id < FirstId)
     return Base->items(Id);
   const TypeNode &N = Nodes[Id - FirstId];
-  return llvm::makeArrayRef(Items).slice(N.FirstItem, N.NumItems);
+  return llvm::ArrayRef(Items).slice(N.FirstItem, N.NumItems);
 }
 
 std::optional<TypeId> TypeGraph::symbol(llvm::StringRef Name) const {

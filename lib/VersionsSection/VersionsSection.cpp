@@ -3,11 +3,12 @@
 #include "Elf/ElfFile.h"
 #include "Support/Error.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
 
 namespace modver {
 
-using llvm::support::endianness;
+using llvm::endianness;
 
 static endianness endianOf(const ElfTarget &T) {
   return T.IsLittleEndian ? endianness::little : endianness::big;

@@ -58,9 +58,9 @@ CommandResult run(const std::vector<std::string> &Argv) {
   llvm::sys::fs::createTemporaryFile("modver-out", "txt", Out);
   llvm::sys::fs::createTemporaryFile("modver-err", "txt", Err);
   std::vector<llvm::StringRef> Args(Argv.begin(), Argv.end());
-  llvm::Optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(Out),
+  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(Out),
                                                 llvm::StringRef(Err)};
-  R.ExitCode = llvm::sys::ExecuteAndWait(*Program, Args, llvm::None, Redirects);
+  R.ExitCode = llvm::sys::ExecuteAndWait(*Program, Args, std::nullopt, Redirects);
   R.Stdout = slurp(Out);
   R.Stderr = slurp(Err);
   llvm::sys::fs::remove(Out);

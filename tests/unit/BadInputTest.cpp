@@ -7,6 +7,8 @@
 #include "BadInputSupport.h"
 #include "Fixture.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -371,7 +373,7 @@ TEST_P(BadInput, FailsCleanly) {
   if (S.AllowWarnings) {
     std::string Kept;
     for (llvm::StringRef L : llvm::split(R.Stderr, '\n'))
-      if (!L.empty() && !L.startswith(Tool + ": warning: "))
+      if (!L.empty() && !L.starts_with(Tool + ": warning: "))
         Kept += L.str() + "\n";
     R.Stderr = Kept;
   }

@@ -130,7 +130,7 @@ TEST(Decompress, TruncatedStreamsAreErrors) {
     SCOPED_TRACE(T.Argv.back());
     std::string Packed = toolCompress(Dir, T.Argv, Data);
     std::string Msg = errorOf(llvm::StringRef(Packed).take_front(Packed.size() / 2), T.Expected);
-    EXPECT_TRUE(llvm::StringRef(Msg).startswith("test.bin: ")) << Msg;
+    EXPECT_TRUE(llvm::StringRef(Msg).starts_with("test.bin: ")) << Msg;
     EXPECT_TRUE(Msg.find("truncated") != std::string::npos ||
                 Msg.find("corrupt") != std::string::npos)
         << Msg;

@@ -3,6 +3,7 @@
 #include "Elf/ElfFile.h"
 #include "Fixture.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Object/ELFObjectFile.h"
 
 #include <chrono>

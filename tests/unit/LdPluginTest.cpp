@@ -11,6 +11,7 @@
 #include "Symvers/Symvers.h"
 #include "VersionsSection/VersionsSection.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Program.h"
 
 #include <gtest/gtest.h>

@@ -6,6 +6,7 @@
 #include "MkMod/MkMod.h"
 #include "VersionsSection/VersionsSection.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 

@@ -217,8 +217,8 @@ Object readObject(const std::string &Path) {
 }
 
 bool isVersionName(llvm::StringRef Name) {
-  return Name == "__versions" || Name.startswith("__version_ext_") ||
-         Name.startswith(".modver.");
+  return Name == "__versions" || Name.starts_with("__version_ext_") ||
+         Name.starts_with(".modver.");
 }
 
 // Sections the linker rebuilds from scratch; compared through the symbols instead.
@@ -474,7 +474,7 @@ TEST_P(RelinkWith, FailuresAreErrorsAndLeaveNothingBehind) {
     llvm::Error E = link(C.Inputs, Out, C.Script);
     ASSERT_TRUE(bool(E)) << "expected the link to fail";
     std::string Msg = llvm::toString(std::move(E));
-    EXPECT_TRUE(llvm::StringRef(Msg).startswith(Out + ": ")) << Msg;
+    EXPECT_TRUE(llvm::StringRef(Msg).starts_with(Out + ": ")) << Msg;
     EXPECT_NE(Msg.find(C.Expect), std::string::npos) << Msg;
     EXPECT_EQ(Msg.find('\n'), std::string::npos) << "not one line: " << Msg;
     EXPECT_EQ(Msg.find(".relink-"), std::string::npos) << "mentions the temporary: " << Msg;
@@ -575,7 +575,7 @@ TEST(RelinkScript, FoundFromTheTestExecutable) {
   auto Missing = findLinkerScript("no-such.lds", "");
   ASSERT_FALSE(bool(Missing));
   std::string Msg = llvm::toString(Missing.takeError());
-  EXPECT_TRUE(llvm::StringRef(Msg).startswith("no-such.lds: linker script not found")) << Msg;
+  EXPECT_TRUE(llvm::StringRef(Msg).starts_with("no-such.lds: linker script not found")) << Msg;
 }
 
 TEST(RelinkExternal, UnknownProgramIsAnError) {
