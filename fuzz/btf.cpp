@@ -3,11 +3,11 @@
 // a "new" one; each that parses is also compared with itself. What parses must survive every
 // use: each type's text, each function's closure, and each function explained between the
 // two (a graph compared with itself must show no difference).
-#include "Btf/Btf.h"
+#include "Types/Btf.h"
 #include "Explain/Explain.h"
 #include "FuzzCommon.h"
-#include "TypeClosure/Closure.h"
-#include "TypeClosure/TypeText.h"
+#include "Types/Closure.h"
+#include "Types/TypeText.h"
 
 #include <algorithm>
 #include <cstdlib>

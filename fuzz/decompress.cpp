@@ -1,6 +1,6 @@
 // detectCompression + decompress with a small output ceiling: a header's size field must never
 // drive an allocation, and output past the ceiling is refused.
-#include "Decompress/Decompress.h"
+#include "Compression/Decompress.h"
 #include "FuzzCommon.h"
 
 #include <cstdlib>

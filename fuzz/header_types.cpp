@@ -2,7 +2,7 @@
 // user may point --headers at any tree). Any text must scan without a crash or a hang, and
 // every tag it records must be found again.
 #include "FuzzCommon.h"
-#include "HeaderTypes/HeaderTypes.h"
+#include "Types/HeaderTypes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   using namespace modver;

@@ -1,7 +1,7 @@
 // readKernelImageBytes: ELF vmlinux, bzImage, compressed streams and images with a compressed
 // vmlinux inside.
 #include "FuzzCommon.h"
-#include "KernelImage/KernelImage.h"
+#include "Kernel/KernelImage.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   using namespace modver::fuzz;

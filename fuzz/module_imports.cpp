@@ -1,6 +1,6 @@
 // readModuleImports: section headers, symbol table, .modinfo and the version sections.
 #include "FuzzCommon.h"
-#include "ModuleImports/ModuleImports.h"
+#include "Module/ModuleImports.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   using namespace modver::fuzz;

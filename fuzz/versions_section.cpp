@@ -4,7 +4,7 @@
 // ELF path (readVersionTables on the rest); otherwise byte 1 splits the rest into the extended
 // CRC and name sections, and the whole rest is also decoded as a classic table.
 #include "FuzzCommon.h"
-#include "VersionsSection/VersionsSection.h"
+#include "Module/VersionsSection.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 

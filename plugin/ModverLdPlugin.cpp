@@ -9,7 +9,7 @@
 //
 // Everything below is glue: the plugin API's C callbacks, options, messages, files.
 
-#include "KernelDb/KernelDb.h"
+#include "Kernel/KernelDb.h"
 #include "LdPlugin/LinkSession.h"
 #include "LdPlugin/LtoInput.h"
 #include "LdPlugin/PluginOptions.h"

@@ -1,6 +1,6 @@
 // mkmod: relink a module with exactly the version records it needs. A thin driver over lib/.
-#include "KernelDb/KernelDb.h"
-#include "MkMod/MkModBatch.h"
+#include "Kernel/KernelDb.h"
+#include "Relink/MkModBatch.h"
 #include "Relink/Relink.h"
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"

@@ -1,9 +1,9 @@
 // modcheck: the kernel loader's verdict on modules, offline. A thin driver over lib/.
-#include "CheckRun/CheckRun.h"
+#include "Check/CheckRun.h"
 #include "Explain/ExplainRun.h"
-#include "KernelDb/KernelDb.h"
-#include "KernelDiff/KernelDiff.h"
-#include "Report/Report.h"
+#include "Kernel/KernelDb.h"
+#include "Check/KernelDiff.h"
+#include "Check/Report.h"
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 

@@ -1,10 +1,10 @@
 // modversions: build a kernel's symbol->CRC database and write it as modversions.o, or dump
 // any database source. A thin driver: the work is in lib/.
-#include "DbDump/DbDump.h"
+#include "Database/DbDump.h"
 #include "Elf/ElfTarget.h"
 #include "Explain/ExplainRun.h"
-#include "KernelDb/KernelDb.h"
-#include "ModversionsObject/ModversionsObject.h"
+#include "Kernel/KernelDb.h"
+#include "Database/ModversionsObject.h"
 #include "Support/Error.h"
 #include "Support/FileIO.h"
 #include "ToolMain/KernelOptions.h"

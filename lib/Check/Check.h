@@ -5,8 +5,8 @@
 // (extended version tables), the newer rule is applied because 6.1 modules never carry them.
 #pragma once
 
-#include "ModuleImports/ModuleImports.h"
-#include "SymbolDb/SymbolDb.h"
+#include "Module/ModuleImports.h"
+#include "Database/SymbolDb.h"
 
 #include <optional>
 #include <string>

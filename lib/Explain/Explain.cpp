@@ -1,7 +1,7 @@
 #include "Explain/Explain.h"
 
 #include "Explain/TypeDiff.h"
-#include "TypeClosure/TypeText.h"
+#include "Types/TypeText.h"
 
 #include "llvm/Support/xxhash.h"
 

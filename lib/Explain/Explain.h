@@ -7,8 +7,8 @@
 // type that contains it.
 #pragma once
 
-#include "TypeClosure/Closure.h"
-#include "TypeInfo/TypeGraph.h"
+#include "Types/Closure.h"
+#include "Types/TypeGraph.h"
 
 #include "llvm/Support/JSON.h"
 

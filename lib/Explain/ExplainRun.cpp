@@ -1,8 +1,8 @@
 #include "Explain/ExplainRun.h"
 
-#include "Batch/Batch.h"
+#include "Support/Batch.h"
 #include "Explain/TypeSource.h"
-#include "HeaderTypes/HeaderTypes.h"
+#include "Types/HeaderTypes.h"
 #include "Support/Error.h"
 
 #include "llvm/Support/FormatVariadic.h"

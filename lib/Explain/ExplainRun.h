@@ -6,9 +6,9 @@
 // at vmlinux's FUNC record, and base types never refer to a module's types.
 #pragma once
 
-#include "CheckRun/CheckRun.h"
+#include "Check/CheckRun.h"
 #include "Explain/Explain.h"
-#include "KernelDiff/KernelDiff.h"
+#include "Check/KernelDiff.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"

@@ -1,6 +1,6 @@
 #include "Explain/TypeDiff.h"
 
-#include "TypeClosure/TypeText.h"
+#include "Types/TypeText.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"

@@ -2,7 +2,7 @@
 // same symbol, in words: "member 'x' added at offset 208", "enumerator 'Y' value 3 -> 4".
 #pragma once
 
-#include "TypeInfo/TypeGraph.h"
+#include "Types/TypeGraph.h"
 
 #include <string>
 #include <vector>

@@ -1,9 +1,9 @@
 #include "Explain/TypeSource.h"
 
-#include "Decompress/Decompress.h"
-#include "DwarfTypes/DwarfTypes.h"
+#include "Compression/Decompress.h"
+#include "Types/DwarfTypes.h"
 #include "Elf/ElfTarget.h"
-#include "KernelImage/KernelImage.h"
+#include "Kernel/KernelImage.h"
 #include "Support/Error.h"
 
 #include "llvm/BinaryFormat/ELF.h"

@@ -2,8 +2,8 @@
 // kernel's, an object's BTF (`pahole -J`), or else an object's DWARF (`-g`).
 #pragma once
 
-#include "Btf/Btf.h"
-#include "TypeInfo/TypeGraph.h"
+#include "Types/Btf.h"
+#include "Types/TypeGraph.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

@@ -1,7 +1,7 @@
 #include "LdPlugin/LinkSession.h"
 
 #include "LdPlugin/LtoInput.h"
-#include "ModversionsObject/VersionsObject.h"
+#include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
 
 #include "llvm/ADT/StringSet.h"

@@ -10,8 +10,8 @@
 #pragma once
 
 #include "LdPlugin/PluginOptions.h"
-#include "ModuleImports/ModuleImports.h"
-#include "SymbolDb/SymbolDb.h"
+#include "Module/ModuleImports.h"
+#include "Database/SymbolDb.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

@@ -4,8 +4,8 @@
 // author who knows one knows the other.
 #pragma once
 
-#include "KernelDb/KernelDb.h"
-#include "VersionRecords/VersionRecords.h"
+#include "Kernel/KernelDb.h"
+#include "Versioning/VersionRecords.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

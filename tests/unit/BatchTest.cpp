@@ -1,4 +1,4 @@
-#include "Batch/Batch.h"
+#include "Support/Batch.h"
 
 #include "llvm/Support/Error.h"
 

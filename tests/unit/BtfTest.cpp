@@ -1,9 +1,9 @@
 // The BTF reader on sections made at test time (`clang -g -c` then `pahole -J`) and on
 // hand-made malformed sections: every kind the compiler emits is read, ids and names line up
 // with DWARF's view of the same object, and broken input gives a one-line error.
-#include "Btf/Btf.h"
-#include "DwarfTypes/DwarfTypes.h"
-#include "TypeClosure/Closure.h"
+#include "Types/Btf.h"
+#include "Types/DwarfTypes.h"
+#include "Types/Closure.h"
 
 #include "Fixture.h"
 

@@ -9,15 +9,15 @@
 //   c. modversions.o of (vmlinuz + module tree) reads back into the same database, and the
 //      `modversions` tool writes byte-identical files on two runs;
 //   d. every module of the package loads into its own kernel (checkModuleFiles).
-#include "CheckRun/CheckRun.h"
+#include "Check/CheckRun.h"
 #include "Fixture.h"
 #include "KernelCache.h"
-#include "KernelDb/KernelDb.h"
-#include "KernelImage/KernelImage.h"
-#include "ModuleTree/ModuleTree.h"
-#include "ModversionsObject/ModversionsObject.h"
-#include "SymbolDb/SymbolDb.h"
-#include "Symvers/Symvers.h"
+#include "Kernel/KernelDb.h"
+#include "Kernel/KernelImage.h"
+#include "Kernel/ModuleTree.h"
+#include "Database/ModversionsObject.h"
+#include "Database/SymbolDb.h"
+#include "Database/Symvers.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"

@@ -1,6 +1,6 @@
 // Decompress: every format against the system's own compressors, our own compressors against
 // the system's decompressors, and the failure modes (truncation, bombs, unsupported formats).
-#include "Decompress/Decompress.h"
+#include "Compression/Decompress.h"
 
 #include "Fixture.h"
 

@@ -1,4 +1,4 @@
-#include "ElfWriter/ElfWriter.h"
+#include "Elf/ElfWriter.h"
 
 #include "Elf/ElfFile.h"
 #include "Fixture.h"

@@ -1,13 +1,13 @@
 // Explaining CRC changes from BTF on real Debian kernels (6.1.0-47 vs 6.1.0-56, or the ABIs in
 // MODVER_KERNEL_ABIS: the first and the last): recall, specificity, root causes, timings.
 // Skips when the kernel cache (MODVER_KERNEL_CACHE or the build's default) is missing.
-#include "Btf/Btf.h"
+#include "Types/Btf.h"
 #include "Fixture.h"
 #include "KernelCache.h"
 #include "Explain/Explain.h"
-#include "HeaderTypes/HeaderTypes.h"
-#include "KernelImage/KernelImage.h"
-#include "TypeClosure/Closure.h"
+#include "Types/HeaderTypes.h"
+#include "Kernel/KernelImage.h"
+#include "Types/Closure.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"

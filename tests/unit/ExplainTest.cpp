@@ -1,10 +1,10 @@
 // Explanations of known type edits, on types made at test time: the same C file compiled
 // twice (`clang -g -c`, with and without one edit), read as DWARF and as BTF (`pahole -J`).
 // Each edit must be found, named, and described; a symbol the edit does not reach must not.
-#include "Btf/Btf.h"
-#include "DwarfTypes/DwarfTypes.h"
+#include "Types/Btf.h"
+#include "Types/DwarfTypes.h"
 #include "Explain/Explain.h"
-#include "HeaderTypes/HeaderTypes.h"
+#include "Types/HeaderTypes.h"
 
 #include "Fixture.h"
 

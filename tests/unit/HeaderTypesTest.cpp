@@ -1,7 +1,7 @@
 // Finding the struct, union and enum tags a kernel's headers define: the lexical scan, the
 // member match, which directories of a headers tree count, and finding the trees beside a
 // kernel image in an unpacked package (absolute symbolic links taken inside its root).
-#include "HeaderTypes/HeaderTypes.h"
+#include "Types/HeaderTypes.h"
 
 #include "Fixture.h"
 

@@ -1,7 +1,7 @@
 #include "Check/Check.h"
 #include "Fixture.h"
-#include "KernelConfig/KernelConfig.h"
-#include "KernelDb/KernelDb.h"
+#include "Kernel/KernelConfig.h"
+#include "Kernel/KernelDb.h"
 
 #include "llvm/Support/FileSystem.h"
 

@@ -1,9 +1,9 @@
 // KernelImage: small executables that carry 6.1-style export tables, assembled and linked at
 // test time for each ELF flavour the machine can build, then wrapped the ways kernels are
 // shipped (bzImage, raw compressed, embedded in a larger image).
-#include "KernelImage/KernelImage.h"
+#include "Kernel/KernelImage.h"
 
-#include "Decompress/Decompress.h"
+#include "Compression/Decompress.h"
 #include "Fixture.h"
 
 #include "llvm/BinaryFormat/ELF.h"

@@ -6,10 +6,10 @@
 #include "LdPlugin/LinkSession.h"
 #include "LdPlugin/LtoInput.h"
 #include "LdPlugin/PluginOptions.h"
-#include "MkMod/MkMod.h"
+#include "Relink/MkMod.h"
 #include "Relink/Relink.h"
-#include "Symvers/Symvers.h"
-#include "VersionsSection/VersionsSection.h"
+#include "Database/Symvers.h"
+#include "Module/VersionsSection.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Program.h"

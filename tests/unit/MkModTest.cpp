@@ -1,10 +1,10 @@
 // mkmod end to end on objects compiled at test time: the records, the untouched sections, the
 // guard, the linkers, compressed and atomic outputs.
-#include "Decompress/Decompress.h"
+#include "Compression/Decompress.h"
 #include "Elf/ElfFile.h"
 #include "Fixture.h"
-#include "MkMod/MkMod.h"
-#include "VersionsSection/VersionsSection.h"
+#include "Relink/MkMod.h"
+#include "Module/VersionsSection.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"

@@ -1,5 +1,5 @@
 // Exports read from __ksymtab/__kcrctab of modules compiled and linked at test time.
-#include "ModuleExports/ModuleExports.h"
+#include "Module/ModuleExports.h"
 #include "ModuleTestSources.h"
 
 #include "llvm/Object/ELF.h"

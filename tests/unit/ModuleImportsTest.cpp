@@ -1,5 +1,5 @@
 // Imports read from relocatable objects compiled at test time.
-#include "ModuleImports/ModuleImports.h"
+#include "Module/ModuleImports.h"
 #include "ModuleTestSources.h"
 
 #include "llvm/BinaryFormat/ELF.h"

@@ -1,4 +1,4 @@
-#include "ModuleInfo/ModuleInfo.h"
+#include "Module/ModuleInfo.h"
 #include "ModuleTestSources.h"
 
 #include <gtest/gtest.h>

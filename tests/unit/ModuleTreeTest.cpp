@@ -1,5 +1,5 @@
 // A folder of modules, nested, one of them xz-compressed, read as one export database.
-#include "ModuleTree/ModuleTree.h"
+#include "Kernel/ModuleTree.h"
 #include "ModuleTestSources.h"
 
 #include "llvm/Support/FileSystem.h"

@@ -1,11 +1,11 @@
-#include "ModversionsObject/ModversionsObject.h"
+#include "Database/ModversionsObject.h"
 
 #include "Elf/ElfFile.h"
-#include "ElfWriter/ElfWriter.h"
+#include "Elf/ElfWriter.h"
 #include "Fixture.h"
-#include "ModversionsObject/DbMetadata.h"
-#include "ModversionsObject/VersionsObject.h"
-#include "VersionsSection/VersionsSection.h"
+#include "Database/DbMetadata.h"
+#include "Versioning/VersionsObject.h"
+#include "Module/VersionsSection.h"
 
 #include <chrono>
 #include <ctime>

@@ -1,4 +1,4 @@
-#include "SymbolDb/SymbolDb.h"
+#include "Database/SymbolDb.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "Symvers/Symvers.h"
+#include "Database/Symvers.h"
 
 #include "Fixture.h"
 

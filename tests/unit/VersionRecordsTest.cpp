@@ -1,4 +1,4 @@
-#include "VersionRecords/VersionRecords.h"
+#include "Versioning/VersionRecords.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 

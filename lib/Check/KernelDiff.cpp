@@ -1,0 +1,124 @@
+#include "Check/KernelDiff.h"
+
+#include "Check/Report.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace modver {
+
+std::vector<ExportChange> diffExports(const SymbolDb &Old, const SymbolDb &New) {
+  std::vector<ExportChange> Out;
+  for (const Export *O : Old.sorted()) {
+    const Export *N = New.find(O->Name);
+    if (!N) {
+      Out.push_back({ExportChange::Removed, O, nullptr});
+      continue;
+    }
+    if (!O->sameVersion(*N))
+      Out.push_back({ExportChange::Changed, O, N});
+    if (O->GplOnly != N->GplOnly)
+      Out.push_back({ExportChange::GplChanged, O, N});
+    if (O->Namespace != N->Namespace)
+      Out.push_back({ExportChange::NamespaceChanged, O, N});
+  }
+  for (const Export *N : New.sorted())
+    if (!Old.find(N->Name))
+      Out.push_back({ExportChange::Added, nullptr, N});
+  std::stable_sort(Out.begin(), Out.end(), [](const ExportChange &A, const ExportChange &B) {
+    const std::string &NA = A.Old ? A.Old->Name : A.New->Name;
+    const std::string &NB = B.Old ? B.Old->Name : B.New->Name;
+    return NA < NB;
+  });
+  return Out;
+}
+
+static llvm::StringRef kindName(ExportChange::Kind K) {
+  switch (K) {
+  case ExportChange::Changed: return "changed";
+  case ExportChange::Added: return "added";
+  case ExportChange::Removed: return "removed";
+  case ExportChange::GplChanged: return "gpl-changed";
+  case ExportChange::NamespaceChanged: return "namespace-changed";
+  }
+  return "?";
+}
+
+static std::string crcText(const Export *E) {
+  if (!E)
+    return "-";
+  if (!E->HasCrc)
+    return "none";
+  std::string S;
+  llvm::raw_string_ostream(S) << llvm::format_hex(E->Crc, 10);
+  return S;
+}
+
+static std::string detail(const ExportChange &C) {
+  switch (C.What) {
+  case ExportChange::GplChanged:
+    return C.New->GplOnly ? "EXPORT_SYMBOL -> EXPORT_SYMBOL_GPL"
+                          : "EXPORT_SYMBOL_GPL -> EXPORT_SYMBOL";
+  case ExportChange::NamespaceChanged:
+    return "'" + C.Old->Namespace + "' -> '" + C.New->Namespace + "'";
+  default:
+    return crcText(C.Old) + " -> " + crcText(C.New);
+  }
+}
+
+void printDiffText(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
+                   llvm::ArrayRef<ModuleVerdict> Modules) {
+  size_t Count[5] = {};
+  for (const ExportChange &C : Changes) {
+    const Export *E = C.New ? C.New : C.Old;
+    OS << kindName(C.What) << "\t" << E->Name << "\t" << detail(C) << "\t" << E->Exporter << "\n";
+    ++Count[C.What];
+  }
+  OS << "exports: " << Count[ExportChange::Changed] << " changed, "
+     << Count[ExportChange::Added] << " added, " << Count[ExportChange::Removed] << " removed, "
+     << Count[ExportChange::GplChanged] << " changed GPL-ness, "
+     << Count[ExportChange::NamespaceChanged] << " changed namespace\n";
+  if (Modules.empty())
+    return;
+  for (const ModuleVerdict &V : Modules) {
+    if (!V.Result) {
+      OS << V.Path << ": unreadable: " << V.ReadError << "\n";
+      continue;
+    }
+    if (V.Result->Result != Verdict::Refused)
+      continue;
+    OS << V.Path << ": breaks:";
+    for (const Problem &P : V.Result->Problems)
+      if (P.Fatal)
+        OS << " " << (P.Symbol.empty() ? problemKindName(P.Kind).str() : P.Symbol);
+    OS << "\n";
+  }
+  VerdictCounts C = countVerdicts(Modules);
+  OS << "modules: " << C.total() << " checked against the new kernel, " << C.Incompatible
+     << " break, " << C.Compatible + C.Forced << " still load\n";
+}
+
+void printDiffJson(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
+                   llvm::ArrayRef<ModuleVerdict> Modules, const SymbolDb &Old,
+                   const SymbolDb &New) {
+  llvm::json::Array Exports;
+  for (const ExportChange &C : Changes) {
+    const Export *E = C.New ? C.New : C.Old;
+    Exports.push_back(llvm::json::Object{{"change", kindName(C.What)},
+                                         {"symbol", E->Name},
+                                         {"old_crc", crcText(C.Old)},
+                                         {"new_crc", crcText(C.New)},
+                                         {"exporter", E->Exporter}});
+  }
+  llvm::json::Array Mods;
+  for (const ModuleVerdict &V : Modules)
+    Mods.push_back(verdictJson(V));
+  llvm::json::Object Root{{"old", Old.kernel().Release},
+                          {"new", New.kernel().Release},
+                          {"exports", std::move(Exports)},
+                          {"modules", std::move(Mods)}};
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root))) << "\n";
+}
+
+} // namespace modver

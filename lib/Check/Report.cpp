@@ -1,0 +1,96 @@
+#include "Check/Report.h"
+
+#include "Support/Error.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace modver {
+
+VerdictCounts countVerdicts(llvm::ArrayRef<ModuleVerdict> Verdicts) {
+  VerdictCounts C;
+  for (const ModuleVerdict &V : Verdicts) {
+    if (!V.Result)
+      ++C.Unreadable;
+    else if (V.Result->Result == Verdict::Refused)
+      ++C.Incompatible;
+    else if (V.Result->Result == Verdict::LoadsForced)
+      ++C.Forced;
+    else
+      ++C.Compatible;
+  }
+  return C;
+}
+
+int exitCodeFor(llvm::ArrayRef<ModuleVerdict> Verdicts) {
+  VerdictCounts C = countVerdicts(Verdicts);
+  if (C.Unreadable)
+    return ExitError;
+  return C.Incompatible || C.Forced ? ExitNegative : ExitOk;
+}
+
+void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
+                     llvm::ArrayRef<ModuleVerdict> Verdicts, const KernelInfo &Kernel,
+                     bool Quiet) {
+  for (const ModuleVerdict &V : Verdicts) {
+    if (!V.Result) {
+      Err << "modcheck: error: " << V.ReadError << "\n";
+      continue;
+    }
+    for (const Problem &P : V.Result->Problems)
+      if (P.Fatal || !Quiet)
+        Out << V.Path << ": " << P.Message << "\n";
+  }
+  if (Quiet)
+    return;
+  VerdictCounts C = countVerdicts(Verdicts);
+  Out << C.total() << (C.total() == 1 ? " module" : " modules") << " checked against "
+      << (Kernel.Release.empty() ? std::string("the kernel") : Kernel.Release) << ": "
+      << C.Compatible << " compatible, " << C.Incompatible << " incompatible, " << C.Forced
+      << " force-loaded (taint F), " << C.Unreadable << " unreadable\n";
+}
+
+static llvm::json::Value crcJson(const std::optional<uint32_t> &Crc) {
+  if (!Crc)
+    return nullptr;
+  std::string S;
+  llvm::raw_string_ostream(S) << llvm::format_hex(*Crc, 10);
+  return S;
+}
+
+llvm::json::Value verdictJson(const ModuleVerdict &V) {
+  if (!V.Result)
+    return llvm::json::Object{{"path", V.Path}, {"verdict", "unreadable"}, {"error", V.ReadError}};
+  llvm::json::Array Problems;
+  for (const Problem &P : V.Result->Problems)
+    Problems.push_back(llvm::json::Object{
+        {"kind", problemKindName(P.Kind)},
+        {"fatal", P.Fatal},
+        {"symbol", P.Symbol.empty() ? llvm::json::Value(nullptr) : P.Symbol},
+        {"module_crc", crcJson(P.ModuleCrc)},
+        {"kernel_crc", crcJson(P.KernelCrc)},
+        {"exporter", P.Exporter.empty() ? llvm::json::Value(nullptr) : P.Exporter},
+        {"message", P.Message}});
+  return llvm::json::Object{{"path", V.Path},
+                            {"module", V.Result->Module},
+                            {"verdict", verdictName(V.Result->Result)},
+                            {"problems", std::move(Problems)}};
+}
+
+void printJsonReport(llvm::raw_ostream &Out, llvm::ArrayRef<ModuleVerdict> Verdicts,
+                     const KernelInfo &Kernel) {
+  llvm::json::Array Modules;
+  for (const ModuleVerdict &V : Verdicts)
+    Modules.push_back(verdictJson(V));
+  VerdictCounts C = countVerdicts(Verdicts);
+  llvm::json::Object Root{
+      {"kernel", llvm::json::Object{{"release", Kernel.Release}, {"vermagic", Kernel.Vermagic}}},
+      {"summary", llvm::json::Object{{"compatible", int64_t(C.Compatible)},
+                                     {"incompatible", int64_t(C.Incompatible)},
+                                     {"forced", int64_t(C.Forced)},
+                                     {"unreadable", int64_t(C.Unreadable)}}},
+      {"modules", std::move(Modules)}};
+  Out << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root))) << "\n";
+}
+
+} // namespace modver

@@ -1,0 +1,47 @@
+// The ".modver.db" section of modversions.o: everything about the exports except the CRCs.
+//
+// The CRCs live once, in the version records of the same object; this section joins them by
+// symbol name. Format version 1 is UTF-8-agnostic text, one item per line, fields separated
+// by TAB, with '\\', TAB and newline inside a value written as "\\\\", "\\t", "\\n":
+//
+//   modver-db<TAB>1
+//   release<TAB><kernel release, may be empty>
+//   vermagic<TAB><vermagic, may be empty; trailing blanks kept>
+//   force-load<TAB>yes|no|unknown
+//   sources<TAB><M>
+//   <source file>                                         (M lines, numbered from 0)
+//   symbols<TAB><N>
+//   <name><TAB><flags><TAB><namespace><TAB><exporter><TAB><source number>   (N lines)
+//
+// flags: "g" GPL-only, "c" has a CRC, both "gc", neither "-". Symbols are sorted by name
+// (byte order), sources numbered in order of first use. Every line ends in a newline. See
+// docs/formats.md for an example.
+#pragma once
+
+#include "Database/SymbolDb.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace modver {
+
+inline constexpr llvm::StringLiteral DbSectionName = ".modver.db";
+inline constexpr llvm::StringLiteral DbMagicLine = "modver-db\t1\n";
+
+// The section text for a kernel and its exports sorted by name (SymbolDb::sorted()); CRCs
+// and the target are not part of it.
+std::string encodeDbMetadata(const KernelInfo &Kernel, llvm::ArrayRef<const Export *> Sorted);
+
+struct DbMetadata {
+  KernelInfo Kernel; // Target is left unknown: the ELF header holds it
+  std::vector<Export> Exports; // sorted by name, Crc still 0
+};
+
+// Parse and validate the section text; errors say "FILE: .modver.db line N: what".
+llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::StringRef Text);
+
+} // namespace modver

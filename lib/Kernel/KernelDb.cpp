@@ -1,0 +1,125 @@
+#include "Kernel/KernelDb.h"
+
+#include "Compression/Decompress.h"
+#include "Kernel/KernelConfig.h"
+#include "Kernel/KernelImage.h"
+#include "Kernel/ModuleTree.h"
+#include "Database/ModversionsObject.h"
+#include "Support/Error.h"
+#include "Support/FileIO.h"
+#include "Database/Symvers.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <sys/utsname.h>
+
+namespace modver {
+
+static std::string joinPath(llvm::StringRef Root, llvm::StringRef Rel) {
+  llvm::SmallString<256> P(Root);
+  llvm::sys::path::append(P, Rel);
+  return std::string(P);
+}
+
+llvm::Expected<KernelSources> runningKernelSources(llvm::StringRef Root) {
+  struct utsname U;
+  if (::uname(&U) != 0)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot tell the running kernel's release (uname failed)");
+  std::string Release = U.release;
+  std::string Symvers = joinPath(Root, "lib/modules/" + Release + "/build/Module.symvers");
+  std::string BootSymvers = joinPath(Root, "boot/symvers-" + Release + ".gz");
+  std::string Image = joinPath(Root, "boot/vmlinuz-" + Release);
+  std::string Modules = joinPath(Root, "lib/modules/" + Release);
+  std::string Config = joinPath(Root, "boot/config-" + Release);
+
+  KernelSources S;
+  if (llvm::sys::fs::is_regular_file(Config))
+    S.Config = Config;
+  if (llvm::sys::fs::is_regular_file(Symvers))
+    S.Symvers.push_back(Symvers);
+  else if (llvm::sys::fs::is_regular_file(BootSymvers))
+    S.Symvers.push_back(BootSymvers);
+  else if (llvm::sys::fs::is_regular_file(Image)) {
+    S.Kernels.push_back(Image);
+    if (llvm::sys::fs::is_directory(Modules))
+      S.ModuleDirs.push_back(Modules);
+  } else {
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "no kernel given and none found for the running kernel " + Release + " (tried " +
+            Symvers + ", " + BootSymvers + ", " + Image +
+            "): give --kernel, --symvers or --modversions");
+  }
+  return S;
+}
+
+// Module.symvers is text whose first field is a 0x-prefixed CRC; nothing else modver reads
+// starts that way, so the content decides, whatever the file is called.
+static bool looksLikeSymvers(llvm::StringRef Bytes) { return Bytes.starts_with("0x"); }
+
+llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path) {
+  auto Buf = readFile(Path);
+  if (!Buf)
+    return Buf.takeError();
+  llvm::StringRef Bytes = (*Buf)->getBuffer();
+  if (isModversionsObject(Bytes))
+    return readModversionsObject(Path, Bytes);
+  if (looksLikeSymvers(Bytes) || Bytes.empty())
+    return readSymvers(Path, Bytes);
+  // A gzip-compressed symvers (/boot/symvers-<release>.gz) is small; a compressed kernel is
+  // not gzip at the start of the file (bzImage) or decompresses to ELF.
+  if (detectCompression(Bytes) == Compression::Gzip && Bytes.size() < (8u << 20)) {
+    auto Plain = decompress(Path, Bytes, Compression::Gzip);
+    if (Plain && looksLikeSymvers((*Plain)->getBuffer()))
+      return readSymvers(Path, (*Plain)->getBuffer());
+    if (!Plain)
+      llvm::consumeError(Plain.takeError());
+  }
+  return readKernelImageBytes(Path, Bytes);
+}
+
+llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources) {
+  SymbolDb Db;
+  auto Merge = [&](llvm::Expected<SymbolDb> Part) -> llvm::Error {
+    if (!Part)
+      return Part.takeError();
+    return Db.merge(std::move(*Part));
+  };
+  for (const std::string &K : Sources.Kernels)
+    if (llvm::Error E = Merge(readKernelFile(K)))
+      return E;
+  for (const std::string &S : Sources.Symvers)
+    if (llvm::Error E = Merge(readSymversFile(S)))
+      return E;
+  for (const std::string &D : Sources.ModuleDirs)
+    if (llvm::Error E = Merge(readModuleTreeExports(D)))
+      return E;
+
+  std::optional<std::string> Config;
+  if (!Sources.Config.empty())
+    Config = Sources.Config;
+  for (const std::string &F : Sources.Kernels)
+    if (!Config)
+      Config = configBeside(F);
+  for (const std::string &F : Sources.Symvers)
+    if (!Config)
+      Config = configBeside(F);
+  if (Config)
+    if (llvm::Error E = readKernelConfig(*Config, Db.kernel()))
+      return E;
+  return Db;
+}
+
+llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources) {
+  if (!Sources.empty())
+    return loadKernelDb(Sources);
+  auto Running = runningKernelSources();
+  if (!Running)
+    return Running.takeError();
+  return loadKernelDb(*Running);
+}
+
+} // namespace modver

@@ -1,0 +1,48 @@
+// Building the symbol database of one kernel from whatever the user has of it.
+//
+// Every tool takes the same sources (a kernel image or modversions.o, Module.symvers files, a
+// folder of exporting modules) and, when none is given, looks for the running kernel's files.
+// This unit turns them into one SymbolDb; conflicts between sources are errors.
+#pragma once
+
+#include "Database/SymbolDb.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace modver {
+
+struct KernelSources {
+  // vmlinux, a compressed vmlinuz, or a modversions.o (told apart by content).
+  std::vector<std::string> Kernels;
+  // Module.symvers files, plain or gzip-compressed (/boot/symvers-<release>.gz).
+  std::vector<std::string> Symvers;
+  // Folders of modules whose exports count too (searched recursively).
+  std::vector<std::string> ModuleDirs;
+  // The kernel's .config; when not given, one found beside a kernel file is read (see
+  // configBeside in KernelConfig.h).
+  std::string Config;
+
+  bool empty() const { return Kernels.empty() && Symvers.empty() && ModuleDirs.empty(); }
+};
+
+// The running kernel's sources: its Module.symvers, else /boot/symvers-<release>.gz, else
+// /boot/vmlinuz-<release> with the module tree /lib/modules/<release>. An error lists every
+// path that was tried.
+llvm::Expected<KernelSources> runningKernelSources(llvm::StringRef Root = "/");
+
+// Read one kernel file given as --kernel: a modversions.o, a Module.symvers (plain or gzip), or
+// a kernel image.
+llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path);
+
+// Read and merge every source.
+llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources);
+
+// loadKernelDb of Sources, or of the running kernel's sources when none are given: what every
+// tool does when the user names no kernel.
+llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources);
+
+} // namespace modver

@@ -1,0 +1,101 @@
+// Reading a kernel image into a SymbolDb: unpack to ELF, read the export tables, then the
+// facts about the kernel (target, release, vermagic, force-load).
+#include "Kernel/KernelImage.h"
+
+#include "Kernel/KernelStrings.h"
+#include "Kernel/Ksymtab.h"
+#include "Kernel/Payload.h"
+
+#include "Elf/ElfFile.h"
+#include "Elf/ElfTarget.h"
+#include "Support/Error.h"
+#include "Support/FileIO.h"
+
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/Path.h"
+
+namespace modver {
+
+namespace {
+
+// vmlinux is linked as an executable (ET_EXEC), or ET_DYN for relocatable kernels; a .ko
+// (ET_REL) has export tables too but is not a kernel, and its entries need relocating.
+llvm::Error checkElfType(llvm::StringRef Name, llvm::StringRef Elf) {
+  if (llvm::Error E = checkElfIdent(Name, Elf))
+    return E;
+  bool IsLE = Elf[llvm::ELF::EI_DATA] == llvm::ELF::ELFDATA2LSB;
+  // e_type is at offset 16 in both classes.
+  uint16_t Type = IsLE ? llvm::support::endian::read16le(Elf.data() + 16)
+                       : llvm::support::endian::read16be(Elf.data() + 16);
+  if (Type == llvm::ELF::ET_EXEC || Type == llvm::ELF::ET_DYN)
+    return llvm::Error::success();
+  if (Type == llvm::ELF::ET_REL)
+    return fileError(Name, "not a kernel image: a relocatable object (a module?), not vmlinux");
+  return fileError(Name, "not a kernel image: ELF type " + llvm::Twine(Type));
+}
+
+} // namespace
+
+llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::StringRef Bytes) {
+  auto Payload = unpackKernelImage(Name, Bytes);
+  if (!Payload)
+    return Payload.takeError();
+  llvm::StringRef Elf = Payload->Elf;
+  if (llvm::Error E = checkElfType(Name, Elf))
+    return E;
+  auto Target = readElfTarget(Name, Elf);
+  if (!Target)
+    return Target.takeError();
+  auto Exports = readKsymtabs(Name, Elf);
+  if (!Exports)
+    return Exports.takeError();
+
+  SymbolDb Db;
+  for (Export &E : *Exports) {
+    E.Exporter = "vmlinux";
+    E.Source = Name.str();
+    if (llvm::Error Err = Db.add(std::move(E)))
+      return inFile(Name, std::move(Err));
+  }
+  KernelInfo &K = Db.kernel();
+  K.Target = *Target;
+  K.Release = findBannerRelease(Elf);
+  if (K.Release.empty())
+    K.Release = releaseFromBootVersion(Payload->BootVersion);
+  K.Vermagic = findVermagic(Elf, K.Release);
+  K.ForceLoad = findForceLoad(Elf);
+  return Db;
+}
+
+llvm::Expected<SymbolDb> readKernelImage(llvm::StringRef Path) {
+  auto Buf = readFile(Path);
+  if (!Buf)
+    return Buf.takeError();
+  return readKernelImageBytes(Path, (*Buf)->getBuffer());
+}
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readKernelElf(llvm::StringRef Path) {
+  auto Buf = readFile(Path);
+  if (!Buf)
+    return Buf.takeError();
+  auto Payload = unpackKernelImage(Path, (*Buf)->getBuffer());
+  if (!Payload)
+    return Payload.takeError();
+  if (llvm::Error E = checkElfType(Path, Payload->Elf))
+    return E;
+  if (Payload->Owned && Payload->Owned->getBuffer() == Payload->Elf &&
+      Payload->Owned->getBufferStart() == Payload->Elf.data())
+    return std::move(Payload->Owned);
+  // The ELF is a slice of the file or of a decompressed buffer: copy it so the caller owns it.
+  return llvm::MemoryBuffer::getMemBufferCopy(Payload->Elf, Path);
+}
+
+llvm::StringRef releaseInImageName(llvm::StringRef Path) {
+  llvm::StringRef Release = llvm::sys::path::filename(Path);
+  if (Release.consume_front("vmlinuz-") || Release.consume_front("vmlinux-"))
+    return Release;
+  return {};
+}
+
+} // namespace modver

@@ -1,0 +1,160 @@
+#include "Relink/MkMod.h"
+
+#include "Compression/Decompress.h"
+#include "Module/ModuleImports.h"
+#include "Versioning/VersionsObject.h"
+#include "Support/Error.h"
+#include "Support/FileIO.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace modver {
+
+char RefusedError::ID;
+
+// What several input objects that become one module say together.
+struct CombinedInputs {
+  ElfTarget Target;
+  std::vector<std::string> Imports; // undefined in some input, defined in none, in order
+  CompiledAgainst Against;
+};
+
+static llvm::Expected<CombinedInputs>
+combine(llvm::ArrayRef<std::string> Names, llvm::ArrayRef<ModuleImports> Objects) {
+  CombinedInputs C;
+  C.Target = Objects.front().Target;
+  llvm::StringSet<> Defined, Seen;
+  for (size_t I = 0; I < Objects.size(); ++I) {
+    const ModuleImports &M = Objects[I];
+    if (M.Target != C.Target)
+      return fileError(Names[I], "is " + M.Target.describe() + " but " + Names[0] + " is " +
+                                     C.Target.describe());
+    for (const std::string &D : M.Defined)
+      Defined.insert(D);
+    if (C.Against.Vermagic.empty() && M.Info)
+      if (auto V = M.Info->vermagic())
+        C.Against.Vermagic = V->str();
+    if (const std::vector<VersionRecord> *Records = M.Versions.effective()) {
+      if (!C.Against.Records)
+        C.Against.Records.emplace();
+      C.Against.Records->insert(C.Against.Records->end(), Records->begin(), Records->end());
+    }
+  }
+  for (const ModuleImports &M : Objects)
+    for (const ImportedSymbol &S : M.Undefined)
+      if (!Defined.count(S.Name) && Seen.insert(S.Name).second)
+        C.Imports.push_back(S.Name);
+  return C;
+}
+
+static bool sameFile(llvm::StringRef A, llvm::StringRef B) {
+  return llvm::sys::fs::equivalent(A, B);
+}
+
+llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
+                                             llvm::StringRef Output, const SymbolDb &Db,
+                                             const MkModOptions &Options) {
+  if (Inputs.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "no input objects");
+  PreparedModule P;
+  P.Inputs = Inputs.vec();
+  P.Output = Output.str();
+  for (const std::string &In : Inputs)
+    if (!Options.InPlace && sameFile(In, Output))
+      return fileError(Output, "is also an input; an input is never overwritten unless "
+                               "--in-place is given");
+
+  std::vector<ModuleImports> Objects;
+  for (const std::string &In : Inputs) {
+    auto Raw = readFile(In);
+    if (!Raw)
+      return Raw.takeError();
+    llvm::StringRef Bytes = (*Raw)->getBuffer();
+    std::unique_ptr<llvm::MemoryBuffer> Plain;
+    Compression C = detectCompression(Bytes);
+    if (C != Compression::None) {
+      auto D = decompress(In, Bytes, C);
+      if (!D)
+        return D.takeError();
+      Plain = std::move(*D);
+      Bytes = Plain->getBuffer();
+    }
+    auto Imports = readModuleImports(In, Bytes);
+    if (!Imports)
+      return Imports.takeError();
+    if (Imports->Target.Machine == 0)
+      return fileError(In, "has no machine type");
+    Objects.push_back(std::move(*Imports));
+    if (Plain) { // the linker reads files: give it the decompressed bytes as one
+      auto T = TempFile::create("input", "o", Bytes);
+      if (!T)
+        return inFile(Output, T.takeError());
+      P.LinkInputs.push_back(T->path());
+      P.Temporaries.push_back(std::move(*T));
+    } else {
+      P.LinkInputs.push_back(In);
+    }
+  }
+
+  auto Combined = combine(Inputs, Objects);
+  if (!Combined)
+    return Combined.takeError();
+  if (Db.kernel().Target && Db.kernel().Target->Machine != Combined->Target.Machine)
+    return fileError(Inputs[0], "is " + Combined->Target.describe() +
+                                    " but the kernel is " + Db.kernel().Target->describe());
+
+  P.Guard = checkCompiledAgainst(Combined->Against, Combined->Imports, Db);
+  P.Warnings = P.Guard.Warnings;
+  if (P.Guard.refused()) {
+    std::string Why;
+    for (const std::string &R : P.Guard.Refusals)
+      Why += (Why.empty() ? "" : "; ") + R;
+    if (!Options.Force)
+      return llvm::make_error<RefusedError>(Inputs[0] + ": refused: " + Why +
+                                            " (--force relinks anyway)");
+    P.Warnings.push_back("--force: relinking although " + Why);
+  }
+
+  auto Plan = planRecords(Inputs[0], Combined->Imports, Db, Options.Records, Combined->Target);
+  if (!Plan)
+    return Plan.takeError();
+  P.Plan = std::move(*Plan);
+  for (const std::string &S : P.Plan.Unresolved)
+    P.Warnings.push_back("\"" + S + "\" [" + Inputs[0] + "] is not exported by the kernel: no record");
+  for (const std::string &S : P.Plan.WithoutCrc)
+    P.Warnings.push_back("\"" + S + "\" [" + Inputs[0] + "] has no CRC: no record");
+
+  auto Object = writeVersionsObject(Combined->Target, P.Plan.Classic, P.Plan.Extended,
+                                    SectionNames::modverInput());
+  if (!Object)
+    return Object.takeError();
+  auto T = TempFile::create("versions", "o", *Object);
+  if (!T)
+    return inFile(Output, T.takeError());
+  P.LinkInputs.push_back(T->path());
+  P.Temporaries.push_back(std::move(*T));
+  return P;
+}
+
+llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath) {
+  Compression C = compressionForSuffix(M.Output);
+  if (C == Compression::None)
+    return L.link({M.LinkInputs, M.Output, ScriptPath.str()});
+
+  auto Linked = TempFile::reserve("linked", "ko");
+  if (!Linked)
+    return inFile(M.Output, Linked.takeError());
+  if (llvm::Error E = L.link({M.LinkInputs, Linked->path(), ScriptPath.str()}))
+    return E;
+  auto Bytes = readFile(Linked->path());
+  if (!Bytes)
+    return Bytes.takeError();
+  auto Packed = compress(M.Output, (*Bytes)->getBuffer(), C);
+  if (!Packed)
+    return Packed.takeError();
+  return writeFileAtomically(M.Output, *Packed);
+}
+
+} // namespace modver

@@ -1,0 +1,116 @@
+#include "Versioning/VersionRecords.h"
+
+#include "Module/ModuleInfo.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace modver {
+
+llvm::Expected<RecordPlan> planRecords(llvm::StringRef ObjectName,
+                                       llvm::ArrayRef<std::string> Imports, const SymbolDb &Db,
+                                       const RecordOptions &Options, const ElfTarget &Target) {
+  RecordPlan Plan;
+  std::vector<VersionRecord> All;
+  llvm::StringSet<> Seen;
+  auto Take = [&](const Export &E) {
+    if (!Seen.insert(E.Name).second)
+      return;
+    if (!E.HasCrc) {
+      Plan.WithoutCrc.push_back(E.Name);
+      return;
+    }
+    All.push_back({E.Name, E.Crc});
+  };
+
+  if (Options.All) {
+    for (const Export *E : Db.sorted())
+      Take(*E);
+  } else {
+    for (const std::string &Name : Imports) {
+      if (Name == ModuleLayoutSymbol)
+        continue; // always added last, below
+      if (const Export *E = Db.find(Name))
+        Take(*E);
+      else if (Seen.insert(Name).second)
+        Plan.Unresolved.push_back(Name);
+    }
+    if (const Export *Layout = Db.find(ModuleLayoutSymbol))
+      Take(*Layout);
+  }
+
+  if (!Plan.Unresolved.empty() && !Options.AllowUnresolved) {
+    std::string List;
+    for (const std::string &Name : Plan.Unresolved)
+      List += (List.empty() ? "" : ", ") + Name;
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        ObjectName + ": the kernel does not export " + llvm::Twine(Plan.Unresolved.size()) +
+            " imported symbol" + (Plan.Unresolved.size() == 1 ? "" : "s") + ": " + List +
+            " (give --modules or --symvers for exporting modules, or --allow-unresolved)");
+  }
+
+  bool NeedExtended = Options.ForceExtended;
+  for (const VersionRecord &R : All) {
+    if (fitsClassicRecord(R.Name, Target))
+      Plan.Classic.push_back(R);
+    else
+      NeedExtended = true;
+  }
+  if (NeedExtended)
+    Plan.Extended = std::move(All);
+  return Plan;
+}
+
+static std::string hex(uint32_t V) {
+  std::string S;
+  llvm::raw_string_ostream(S) << llvm::format_hex(V, 10);
+  return S;
+}
+
+GuardVerdict checkCompiledAgainst(const CompiledAgainst &Object,
+                                  llvm::ArrayRef<std::string> Imports, const SymbolDb &Db) {
+  GuardVerdict V;
+  const KernelInfo &K = Db.kernel();
+  if (K.Release.empty())
+    V.Warnings.push_back("the database does not say which kernel release it describes (a "
+                         "bare Module.symvers?): nothing can tell whether the object was "
+                         "compiled against it");
+
+  llvm::StringRef ObjRelease = releaseOfVermagic(Object.Vermagic);
+  if (!ObjRelease.empty() && !K.Release.empty() && ObjRelease != K.Release)
+    V.Refusals.push_back("it was compiled against kernel " + ObjRelease.str() +
+                         " (vermagic) but the database describes " + K.Release +
+                         ": records from another kernel would hide an ABI mismatch; rebuild it "
+                         "against " + K.Release + "'s headers");
+  if (!Object.Vermagic.empty() && !K.Vermagic.empty() &&
+      flagsOfVermagic(Object.Vermagic) != flagsOfVermagic(K.Vermagic))
+    V.Refusals.push_back("its vermagic '" + Object.Vermagic + "' does not match the kernel's '" +
+                         K.Vermagic + "' after the release: the kernel would refuse it");
+
+  if (Object.Records) {
+    llvm::StringSet<> Imported;
+    for (const std::string &Name : Imports)
+      Imported.insert(Name);
+    Imported.insert(ModuleLayoutSymbol);
+    for (const VersionRecord &R : *Object.Records) {
+      if (!Imported.count(R.Name))
+        continue;
+      const Export *E = Db.find(R.Name);
+      if (E && E->HasCrc && E->Crc != R.Crc)
+        V.Changed.push_back({R.Name, R.Crc, E->Crc});
+    }
+    if (!V.Changed.empty()) {
+      std::string List;
+      for (const ChangedImport &C : V.Changed)
+        List += (List.empty() ? "" : ", ") + C.Name + " (" + hex(C.ObjectCrc) + " -> " +
+                hex(C.KernelCrc) + ")";
+      V.Refusals.push_back("these imports changed since it was compiled: " + List +
+                           ": recompile it against the new kernel");
+    }
+  }
+  return V;
+}
+
+} // namespace modver
