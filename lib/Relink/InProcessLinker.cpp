@@ -17,6 +17,16 @@
 //   back to our RunSafely(), and for modules (a few hundred KiB) threads do not pay anyway.
 // - LLD drops input build IDs; --build-id=0x<the module's ID> keeps it (see BuildId.h).
 // - llvm::cl::ParseCommandLineOptions is never called: LLD does not need it for -r links.
+// - Each link (and its destroy()) runs on a thread of its own that ends with the link. Unlike
+//   LLD 14, LLD 22's ELF driver allocates input sections and local symbols with
+//   lld::makeThreadLocal<T>() (lld/Common/Memory.h): a SpecificBumpPtrAllocator<T> in a
+//   *thread_local* of the linking thread, which CommonLinkerContext does not own, so
+//   destroy() does not free it; it is freed (and the objects' destructors run) only when the
+//   thread exits. Linked on the caller's thread, every link would leave its input sections
+//   behind for the life of that thread (about 5.6 KiB per link for a small module, 5.3 MiB
+//   per 1000 links in RelinkTest), invisible to leak checkers because it is freed at exit.
+//   What still stays per link is LLVM's: two 16-byte entries of the RemoveFileOnSignal list
+//   (FileOutputBuffer's temporary files), which never shrinks.
 #include "Relink/BuildId.h"
 #include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
@@ -28,8 +38,10 @@
 #include "lld/Common/Driver.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
 
 #include <mutex>
+#include <optional>
 
 // LLD 22 declares each driver only for programs that say which ones they link in.
 LLD_HAS_DRIVER(elf)
@@ -43,6 +55,9 @@ constexpr const char *LldArgv0 = "ld.lld";
 // CrashRecoveryContext's return code for a signal is 128 + the signal number; lld::exitLld()
 // passes its exit code (1 for fatal errors) to HandleExit().
 bool wasSignal(int RetCode) { return RetCode >= 128; }
+
+// The stack of the thread each link runs on: 8 MiB, the usual main-thread stack.
+constexpr unsigned LinkStackSize = 8u << 20;
 
 class InProcessLinker final : public Linker {
 public:
@@ -94,21 +109,30 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
   llvm::raw_string_ostream OutOS(Out), ErrOS(Err);
   bool Ok = false;
   int RetCode = 0;
-  {
-    llvm::CrashRecoveryContext CRC;
-    if (!CRC.RunSafely([&] {
-          Ok = lld::elf::link(Args, OutOS, ErrOS, /*exitEarly=*/false,
-                              /*disableOutput=*/false);
-        }))
-      RetCode = CRC.RetCode;
-  }
-  // Free LLD's state whatever happened. destroy() itself runs LLD's cleanup code, which could
-  // fault on state left inconsistent by a crash; guard it the same way.
-  {
+  bool DestroyFailed = false;
+  // On a thread of its own, so that LLD's thread-local allocators die with it (see the top of
+  // the file). The stack is the size a main thread usually has, which is where LLD expects
+  // to run. The caller waits, so the lock still covers the whole link.
+  llvm::thread Worker(std::optional<unsigned>(LinkStackSize), [&] {
+    {
+      llvm::CrashRecoveryContext CRC;
+      if (!CRC.RunSafely([&] {
+            Ok = lld::elf::link(Args, OutOS, ErrOS, /*exitEarly=*/false,
+                                /*disableOutput=*/false);
+          }))
+        RetCode = CRC.RetCode;
+    }
+    // Free LLD's state whatever happened. destroy() itself runs LLD's cleanup code, which
+    // could fault on state left inconsistent by a crash; guard it the same way. It runs
+    // before the thread-local allocators are freed at the thread's exit, the order a
+    // standalone ld.lld has too.
     llvm::CrashRecoveryContext CRC;
     if (!CRC.RunSafely([] { lld::CommonLinkerContext::destroy(); }))
-      Unusable = true;
-  }
+      DestroyFailed = true;
+  });
+  Worker.join();
+  if (DestroyFailed)
+    Unusable = true;
   OutOS.flush();
   ErrOS.flush();
 
