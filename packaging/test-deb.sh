@@ -54,6 +54,11 @@ for f in /usr/bin/mkmod /usr/bin/modcheck /usr/bin/modversions \
          /usr/share/man/man1/modversions.1.gz /usr/share/doc/modver/README.md; do
   check "package holds $f" grep -qxF "$f" "$W/files"
 done
+# The plugin path the documentation tells users to pass to ld is the one the package installs.
+for f in $(grep -ohE -- '-plugin /usr/[^ "]*libmodver-ld\.so' "$src/README.md" "$src"/docs/*.md \
+             "$src"/docs/recipes/*.md "$src"/man/*.scd | sed 's/^-plugin //' | sort -u); do
+  check "the documented plugin path $f is in the package" grep -qxF "$f" "$W/files"
+done
 outside=$(grep -v '^/usr/' "$W/files" | grep -v '^/$' || true)
 check "package installs only under /usr${outside:+ (also: $outside)}" test -z "$outside"
 

@@ -93,7 +93,8 @@ int main(int Argc, char **Argv) {
     auto Old = readKernelFile(Diff[0]);
     if (!Old)
       return Report.fail(Old.takeError());
-    auto New = readKernelFile(Diff[1]);
+    // The modules are judged by the NEW kernel's loader options, found as --kernel finds them.
+    auto New = loadKernelFile(Diff[1], Sources.Config);
     if (!New)
       return Report.fail(New.takeError());
     std::vector<ExportChange> Changes = diffExports(*Old, *New);

@@ -94,9 +94,12 @@ void printDiffText(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
         OS << " " << (P.Symbol.empty() ? problemKindName(P.Kind).str() : P.Symbol);
     OS << "\n";
   }
+  // A module that loads only by force taints the kernel and makes the exit code 1: it is not
+  // one that still loads.
   VerdictCounts C = countVerdicts(Modules);
   OS << "modules: " << C.total() << " checked against the new kernel, " << C.Incompatible
-     << " break, " << C.Compatible + C.Forced << " still load\n";
+     << " break, " << C.Compatible << " still load, " << C.Forced
+     << " load only by force (taint F), " << C.Unreadable << " unreadable\n";
 }
 
 void printDiffJson(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
@@ -105,11 +108,20 @@ void printDiffJson(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
   llvm::json::Array Exports;
   for (const ExportChange &C : Changes) {
     const Export *E = C.New ? C.New : C.Old;
-    Exports.push_back(llvm::json::Object{{"change", kindName(C.What)},
-                                         {"symbol", E->Name},
-                                         {"old_crc", crcText(C.Old)},
-                                         {"new_crc", crcText(C.New)},
-                                         {"exporter", E->Exporter}});
+    llvm::json::Object Row{{"change", kindName(C.What)},
+                           {"symbol", E->Name},
+                           {"old_crc", crcText(C.Old)},
+                           {"new_crc", crcText(C.New)},
+                           {"exporter", E->Exporter}};
+    // A CRC does not show these changes (a CRC change is a row of its own): give the field.
+    if (C.What == ExportChange::GplChanged) {
+      Row["old_gpl_only"] = C.Old->GplOnly;
+      Row["new_gpl_only"] = C.New->GplOnly;
+    } else if (C.What == ExportChange::NamespaceChanged) {
+      Row["old_namespace"] = C.Old->Namespace;
+      Row["new_namespace"] = C.New->Namespace;
+    }
+    Exports.push_back(std::move(Row));
   }
   llvm::json::Array Mods;
   for (const ModuleVerdict &V : Modules)

@@ -153,6 +153,8 @@ public:
   }
 
   bool atEnd() const { return Rest.empty(); }
+  // Whether the next line starts with Prefix (nothing is consumed).
+  bool startsWith(llvm::StringRef Prefix) const { return Rest.starts_with(Prefix); }
 
 private:
   llvm::StringRef FileName;
@@ -183,8 +185,13 @@ static llvm::Error parseSymbol(LineReader &In, llvm::StringRef Line,
   return llvm::Error::success();
 }
 
+// Version 1 had no missing-ns-imports line at first and gained it without a new number; both
+// forms exist on disk, so for version 1 the line is optional.
+static constexpr llvm::StringLiteral DbMagicLineV1 = "modver-db\t1\n";
+
 llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::StringRef Text) {
-  if (!Text.starts_with(DbMagicLine)) {
+  bool V1 = Text.starts_with(DbMagicLineV1);
+  if (!V1 && !Text.starts_with(DbMagicLine)) {
     if (Text.starts_with("modver-db\t"))
       return fileError(FileName, DbSectionName + " has an unsupported format version '" +
                                      Text.drop_front(10).take_until([](char C) {
@@ -205,10 +212,12 @@ llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::Stri
     return E;
   if (!parseTriState(ForceLoad, Out.Kernel.ForceLoad))
     return In.error("bad force-load '" + ForceLoad + "'");
-  if (llvm::Error E = In.keyed("missing-ns-imports", MissingNs))
-    return E;
-  if (!parseTriState(MissingNs, Out.Kernel.AllowMissingNamespaceImports))
-    return In.error("bad missing-ns-imports '" + MissingNs + "'");
+  if (!V1 || In.startsWith("missing-ns-imports\t")) {
+    if (llvm::Error E = In.keyed("missing-ns-imports", MissingNs))
+      return E;
+    if (!parseTriState(MissingNs, Out.Kernel.AllowMissingNamespaceImports))
+      return In.error("bad missing-ns-imports '" + MissingNs + "'");
+  }
 
   size_t NumSources, NumSymbols;
   if (llvm::Error E = In.count("sources", NumSources))

@@ -1,13 +1,14 @@
 // The ".modver.db" section of modversions.o: everything about the exports except the CRCs.
 //
 // The CRCs live once, in the version records of the same object; this section joins them by
-// symbol name. Format version 1 is UTF-8-agnostic text, one item per line, fields separated
+// symbol name. Format version 2 is UTF-8-agnostic text, one item per line, fields separated
 // by TAB, with '\\', TAB and newline inside a value written as "\\\\", "\\t", "\\n":
 //
-//   modver-db<TAB>1
+//   modver-db<TAB>2
 //   release<TAB><kernel release, may be empty>
 //   vermagic<TAB><vermagic, may be empty; trailing blanks kept>
 //   force-load<TAB>yes|no|unknown
+//   missing-ns-imports<TAB>yes|no|unknown
 //   sources<TAB><M>
 //   <source file>                                         (M lines, numbered from 0)
 //   symbols<TAB><N>
@@ -16,6 +17,9 @@
 // flags: "g" GPL-only, "c" has a CRC, both "gc", neither "-". Symbols are sorted by name
 // (byte order), sources numbered in order of first use. Every line ends in a newline. See
 // docs/formats.md for an example.
+//
+// Version 1 is read too: the same text without the missing-ns-imports line (objects written
+// before modver knew that option), or with it (written before the version was bumped for it).
 #pragma once
 
 #include "Database/SymbolDb.h"
@@ -30,7 +34,8 @@
 namespace modver {
 
 inline constexpr llvm::StringLiteral DbSectionName = ".modver.db";
-inline constexpr llvm::StringLiteral DbMagicLine = "modver-db\t1\n";
+// What encodeDbMetadata writes; decodeDbMetadata also reads version 1.
+inline constexpr llvm::StringLiteral DbMagicLine = "modver-db\t2\n";
 
 // The section text for a kernel and its exports sorted by name (SymbolDb::sorted()); CRCs
 // and the target are not part of it.

@@ -1,5 +1,6 @@
 // The few CONFIG_ options that change what the module loader accepts, read from a kernel's
-// .config (Debian ships it as /boot/config-<release> and in the headers tree).
+// .config (Debian ships it as /boot/config-<release> and in the headers tree) or from the copy
+// a kernel built with CONFIG_IKCONFIG embeds in its image: one parser for both.
 #pragma once
 
 #include "Database/SymbolDb.h"

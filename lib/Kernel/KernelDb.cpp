@@ -113,6 +113,13 @@ llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources) {
   return Db;
 }
 
+llvm::Expected<SymbolDb> loadKernelFile(llvm::StringRef Path, llvm::StringRef Config) {
+  KernelSources Sources;
+  Sources.Kernels.push_back(Path.str());
+  Sources.Config = Config.str();
+  return loadKernelDb(Sources);
+}
+
 llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources) {
   if (!Sources.empty())
     return loadKernelDb(Sources);

@@ -38,8 +38,14 @@ llvm::Expected<KernelSources> runningKernelSources(llvm::StringRef Root = "/");
 // a kernel image.
 llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path);
 
-// Read and merge every source.
+// Read and merge every source, then the loader options from Sources.Config or the config
+// found beside a kernel file.
 llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources);
+
+// loadKernelDb of one kernel file (as readKernelFile reads it) with its configuration: Config
+// when not empty, else the one beside the file. What `modcheck --diff` reads its NEW kernel
+// with, so that it judges modules exactly as `--kernel NEW` does.
+llvm::Expected<SymbolDb> loadKernelFile(llvm::StringRef Path, llvm::StringRef Config);
 
 // loadKernelDb of Sources, or of the running kernel's sources when none are given: what every
 // tool does when the user names no kernel.

@@ -1,7 +1,8 @@
 // Reading a kernel image into a SymbolDb: unpack to ELF, read the export tables, then the
-// facts about the kernel (target, release, vermagic, force-load).
+// facts about the kernel (target, release, vermagic, the loader options of an embedded config).
 #include "Kernel/KernelImage.h"
 
+#include "Kernel/KernelConfig.h"
 #include "Kernel/KernelStrings.h"
 #include "Kernel/Ksymtab.h"
 #include "Kernel/Payload.h"
@@ -64,7 +65,13 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
   if (K.Release.empty())
     K.Release = releaseFromBootVersion(Payload->BootVersion);
   K.Vermagic = findVermagic(Elf, K.Release);
-  K.ForceLoad = findForceLoad(Elf);
+  if (std::optional<std::string> Config = findEmbeddedConfig(Elf)) {
+    // The kernel's own configuration is complete: an option it leaves out is "n" in Kconfig
+    // terms, where a .config a user names may be a fragment.
+    K.ForceLoad = false;
+    K.AllowMissingNamespaceImports = false;
+    applyKernelConfig(*Config, K);
+  }
   return Db;
 }
 

@@ -90,7 +90,7 @@ std::string findVermagic(llvm::StringRef Image, llvm::StringRef Release) {
   return Fallback;
 }
 
-std::optional<bool> findForceLoad(llvm::StringRef Image) {
+std::optional<std::string> findEmbeddedConfig(llvm::StringRef Image) {
   const llvm::StringRef Start = "IKCFG_ST", End = "IKCFG_ED";
   for (size_t Pos = findFrom(Image, Start, 0); Pos != llvm::StringRef::npos;
        Pos = findFrom(Image, Start, Pos + 1)) {
@@ -105,10 +105,7 @@ std::optional<bool> findForceLoad(llvm::StringRef Image) {
       llvm::consumeError(Config.takeError()); // a stray marker, not the blob
       continue;
     }
-    llvm::SmallVector<llvm::StringRef, 0> Lines;
-    (*Config)->getBuffer().split(Lines, '\n');
-    // An absent option is "n" in Kconfig terms.
-    return llvm::is_contained(Lines, "CONFIG_MODULE_FORCE_LOAD=y");
+    return (*Config)->getBuffer().str();
   }
   return std::nullopt;
 }

@@ -18,7 +18,8 @@ std::string releaseFromBootVersion(llvm::StringRef BootVersion);
 // "mod_unload" or "modversions"; returned with its trailing space. Empty when not found.
 std::string findVermagic(llvm::StringRef Image, llvm::StringRef Release);
 
-// CONFIG_MODULE_FORCE_LOAD from an embedded IKCONFIG blob, or nullopt when there is none.
-std::optional<bool> findForceLoad(llvm::StringRef Image);
+// The .config text of an embedded IKCONFIG blob (CONFIG_IKCONFIG), or nullopt when there is
+// none; Kernel/KernelConfig reads it as it reads a .config file.
+std::optional<std::string> findEmbeddedConfig(llvm::StringRef Image);
 
 } // namespace modver

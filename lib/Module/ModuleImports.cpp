@@ -6,6 +6,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+
 namespace modver {
 
 bool isIgnoredImport(llvm::StringRef Name, uint16_t Machine) {
@@ -36,7 +38,11 @@ std::string moduleNameFromPath(llvm::StringRef Path) {
   for (llvm::StringRef Suffix : {".ko.xz", ".ko.zst", ".ko.gz", ".ko", ".o"})
     if (Base.consume_back(Suffix))
       break;
-  return Base.str();
+  // Kbuild names a module after its file with '-' turned into '_' (KBUILD_MODNAME), and the
+  // loader and kmod compare names that way: usb-storage.ko is the module "usb_storage".
+  std::string Name = Base.str();
+  std::replace(Name.begin(), Name.end(), '-', '_');
+  return Name;
 }
 
 namespace {

@@ -49,7 +49,8 @@ llvm::Expected<ModuleImports> readModuleImports(llvm::StringRef FileName,
 // symbols the final link or the loader provides itself.
 bool isIgnoredImport(llvm::StringRef Name, uint16_t Machine);
 
-// The module name a file name implies: "dir/usb-storage.ko.xz" -> "usb-storage".
+// The module name a file name implies, as the kernel spells it: "dir/usb-storage.ko.xz" ->
+// "usb_storage".
 std::string moduleNameFromPath(llvm::StringRef Path);
 
 } // namespace modver

@@ -360,6 +360,23 @@ TEST(KernelImage, IkconfigForceLoad) {
   EXPECT_FALSE(*Db2.kernel().ForceLoad);
 }
 
+// The embedded config is read like a .config: both loader options, not only FORCE_LOAD.
+TEST(KernelImage, IkconfigAllowMissingNamespaceImports) {
+  TempDir Dir;
+  Options O;
+  O.Ikconfig = "CONFIG_MODULES=y\n# CONFIG_MODULE_FORCE_LOAD is not set\n"
+               "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS=y\n";
+  auto Db = mustRead(linkHost(Dir, "yes", fixtureAsm(defaultSyms(), O)));
+  EXPECT_EQ(Db.kernel().AllowMissingNamespaceImports, true);
+  EXPECT_EQ(Db.kernel().ForceLoad, false);
+
+  // Left out of a kernel's own (complete) config: "n", as Kconfig means it.
+  O.Ikconfig = "CONFIG_MODULES=y\nCONFIG_MODULE_FORCE_LOAD=y\n";
+  auto Db2 = mustRead(linkHost(Dir, "no", fixtureAsm(defaultSyms(), O)));
+  EXPECT_EQ(Db2.kernel().AllowMissingNamespaceImports, false);
+  EXPECT_EQ(Db2.kernel().ForceLoad, true);
+}
+
 TEST(KernelImage, FakeBzImage) {
   TempDir Dir;
   std::string Exe = linkHost(Dir, "vmlinux", fixtureAsm(defaultSyms(), {}));

@@ -107,10 +107,10 @@ TEST(ModuleImports, NameFromFileWithoutModinfo) {
   std::string Obj = compile(Dir, "my-driver.c", "extern int f(void); int g(void) { return f(); }\n");
   auto M = readModuleImports(Dir.file("sub/my-driver.ko.xz"), readWhole(Obj));
   ASSERT_TRUE(bool(M)) << llvm::toString(M.takeError());
-  EXPECT_EQ(M->Name, "my-driver");
+  EXPECT_EQ(M->Name, "my_driver");
   EXPECT_FALSE(M->Info.has_value());
   EXPECT_TRUE(M->Versions.empty());
-  EXPECT_EQ(moduleNameFromPath("/x/y/usb-storage.ko.zst"), "usb-storage");
+  EXPECT_EQ(moduleNameFromPath("/x/y/usb-storage.ko.zst"), "usb_storage");
   EXPECT_EQ(moduleNameFromPath("demo.o"), "demo");
 }
 

@@ -206,7 +206,7 @@ TEST(ModversionsObject, MetadataSectionIsNotAllocatedAndReadable) {
       {"objcopy", "--dump-section", ".modver.db=" + Dir.file("db.txt"), Path, Dir.file("x.o")});
   ASSERT_EQ(D.ExitCode, 0) << D.Stderr;
   std::string Text = test::readWhole(Dir.file("db.txt"));
-  EXPECT_EQ(Text.substr(0, 12), "modver-db\t1\n");
+  EXPECT_EQ(Text.substr(0, 12), "modver-db\t2\n");
   EXPECT_NE(Text.find("usb_stor_bar\tgc\tUSB_STORAGE\tdrivers/usb/storage/usb-storage\t2\n"),
             std::string::npos)
       << Text;
@@ -284,7 +284,7 @@ TEST(ModversionsObject, CorruptedMetadataIsAnError) {
   };
   EXPECT_EQ(errorOf(Patch("printk\tc\t", "printk\tx\t")),
             "m.o: .modver.db line 13: bad flags 'x' for symbol 'printk'");
-  EXPECT_EQ(errorOf(Patch("modver-db\t1", "modver-db\t9")),
+  EXPECT_EQ(errorOf(Patch("modver-db\t2", "modver-db\t9")),
             "m.o: .modver.db has an unsupported format version '9'");
   EXPECT_EQ(errorOf(Patch("symbols\t5", "symbols\t4")),
             "m.o: .modver.db line 14: unexpected text after the last symbol");
@@ -327,6 +327,46 @@ TEST(ModversionsObject, RecordsAndMetadataMustAgree) {
   EXPECT_EQ(errorOf(handMade(T, {{"a", 1}}, std::nullopt, "garbage")),
             "m.o: .modver.db is not modver metadata");
   EXPECT_EQ(errorOf(handMade(T, {{"a", 1}}, std::nullopt, Meta)), "<accepted>");
+}
+
+// Format version 1 as modver wrote it before the missing-ns-imports line existed, and as it
+// wrote it once the line was added (still numbered 1): both read. Version 2 needs the line.
+TEST(ModversionsObject, ReadsBothLayoutsOfFormatVersion1) {
+  ElfTarget T = x86_64();
+  std::string Tail = "sources\t1\nModule.symvers\nsymbols\t1\na\tgc\tNS\tvmlinux\t0\n";
+  std::string Head = "release\t6.1.0-9-amd64\nvermagic\t\nforce-load\tno\n";
+  auto Read = [&](std::string Meta) {
+    return readModversionsObject("m.o", handMade(T, {{"a", 7}}, std::nullopt, Meta));
+  };
+  auto Old = Read("modver-db\t1\n" + Head + Tail);
+  ASSERT_TRUE(bool(Old)) << llvm::toString(Old.takeError());
+  EXPECT_EQ(Old->kernel().Release, "6.1.0-9-amd64");
+  EXPECT_EQ(Old->kernel().ForceLoad, false);
+  EXPECT_EQ(Old->kernel().AllowMissingNamespaceImports, std::nullopt);
+  ASSERT_NE(Old->find("a"), nullptr);
+  EXPECT_EQ(Old->find("a")->Crc, 7u);
+  EXPECT_TRUE(Old->find("a")->GplOnly);
+  EXPECT_EQ(Old->find("a")->Namespace, "NS");
+
+  auto Later = Read("modver-db\t1\n" + Head + "missing-ns-imports\tyes\n" + Tail);
+  ASSERT_TRUE(bool(Later)) << llvm::toString(Later.takeError());
+  EXPECT_EQ(Later->kernel().AllowMissingNamespaceImports, true);
+
+  auto V2 = Read("modver-db\t2\n" + Head + "missing-ns-imports\tno\n" + Tail);
+  ASSERT_TRUE(bool(V2)) << llvm::toString(V2.takeError());
+  EXPECT_EQ(V2->kernel().AllowMissingNamespaceImports, false);
+  EXPECT_EQ(errorOf(handMade(T, {{"a", 7}}, std::nullopt, "modver-db\t2\n" + Head + Tail)),
+            "m.o: .modver.db line 5: expected 'missing-ns-imports'");
+}
+
+TEST(ModversionsObject, WritesFormatVersion2) {
+  SymbolDb Db = sampleDb(x86_64());
+  Db.kernel().AllowMissingNamespaceImports = true;
+  auto Obj = writeModversionsObject(Db);
+  ASSERT_TRUE(bool(Obj));
+  EXPECT_NE(Obj->find("modver-db\t2\n"), std::string::npos);
+  EXPECT_NE(Obj->find("\nmissing-ns-imports\tyes\n"), std::string::npos);
+  EXPECT_EQ(Obj->find("modver-db\t1\n"), std::string::npos);
 }
 
 TEST(ModversionsObject, ThirtyThousandSymbols) {
