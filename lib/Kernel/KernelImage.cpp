@@ -52,7 +52,7 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
     return Exports.takeError();
 
   SymbolDb Db;
-  for (Export &E : *Exports) {
+  for (Export &E : Exports->Exports) {
     E.Exporter = "vmlinux";
     E.Source = Name.str();
     if (llvm::Error Err = Db.add(std::move(E)))
@@ -65,6 +65,7 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
     K.Release = releaseFromBootVersion(Payload->BootVersion);
   K.Vermagic = findVermagic(Elf, K.Release);
   K.ForceLoad = findForceLoad(Elf);
+  K.HasKflagstab = Exports->HasKflagstab;
   return Db;
 }
 
