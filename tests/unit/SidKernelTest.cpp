@@ -183,7 +183,7 @@ TEST(SidKernel, OwnTreeAllLoad) {
     std::string Why;
     for (const Problem &P : V.Result->Problems)
       Why += "; " + P.Message;
-    ADD_FAILURE() << V.Path << ": " << verdictName(V.Result->Result) << Why;
+    ADD_FAILURE() << V.Path << ": " << verdictName(V.Result->Result).str() << Why;
   }
   EXPECT_EQ(Loads, Paths.size());
   EXPECT_GT(Paths.size(), 1000u);
