@@ -1,5 +1,6 @@
 // mkmod: relink a module with exactly the version records it needs. A thin driver over lib/.
 #include "Kernel/KernelDb.h"
+#include "Relink/MkMod.h"
 #include "Relink/MkModBatch.h"
 #include "Relink/Relink.h"
 #include "ToolMain/KernelOptions.h"
@@ -68,6 +69,10 @@ int main(int Argc, char **Argv) {
   auto Db = loadKernelDbOrRunning(Sources);
   if (!Db)
     return Report.fail(Db.takeError());
+  if (llvm::Error E = requireModversions(*Db)) {
+    llvm::errs() << "mkmod: " << llvm::toString(std::move(E)) << "\n";
+    return ExitNegative;
+  }
 
   auto Script = findLinkerScript("modver.lds", Argv[0]);
   if (!Script)

@@ -1,5 +1,6 @@
 #include "Check/Check.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -8,17 +9,24 @@ namespace modver {
 namespace {
 
 // One module's check, step by step as load_module takes them.
-class LoaderModel {
+class LoadSimulation {
 public:
-  LoaderModel(const ModuleImports &M, const SymbolDb &Db, const CheckOptions &Opt,
-              CheckResult &Out)
+  LoadSimulation(const ModuleImports &M, const SymbolDb &Db, const CheckOptions &Opt,
+                 CheckResult &Out)
       : M(M), Db(Db), Out(Out) {
+    Out.Loader = Opt.Loader ? *Opt.Loader : detectLoaderModel(Db);
+    L = Out.Loader;
     ForceLoad = Opt.ForceLoad ? *Opt.ForceLoad : Db.kernel().ForceLoad.value_or(true);
     AllowMissingNs = Opt.AllowMissingNamespaceImports
                          ? *Opt.AllowMissingNamespaceImports
                          : Db.kernel().AllowMissingNamespaceImports.value_or(false);
     KeepGoing = Opt.KeepGoing;
-    if (const std::vector<VersionRecord> *Records = M.Versions.effective())
+    // Extended tables are used instead of __versions when present (6.14+). A 6.1 loader does
+    // not know them, but no 6.1 module carries them, so the newer rule is applied throughout.
+    UsesExtended = M.Versions.Extended.has_value();
+    const std::vector<VersionRecord> *Records =
+        UsesExtended ? &*M.Versions.Extended : M.Versions.Classic ? &*M.Versions.Classic : nullptr;
+    if (Records)
       for (const VersionRecord &R : *Records)
         RecordOf.try_emplace(R.Name, R.Crc); // the loader takes the first match
     if (M.Info)
@@ -31,6 +39,10 @@ public:
     if (Out.Result == Verdict::Refused && !KeepGoing)
       return; // the loader stops at the first failed step
     checkVermagic();
+    checkImportedModuleNamespaces();
+    if (Out.Result == Verdict::Refused && !KeepGoing)
+      return;
+    checkExportFlags();
     if (Out.Result == Verdict::Refused && !KeepGoing)
       return;
     for (const ImportedSymbol &S : M.Undefined)
@@ -41,6 +53,8 @@ private:
   const ModuleImports &M;
   const SymbolDb &Db;
   CheckResult &Out;
+  LoaderModel L;
+  bool UsesExtended = false;
   bool ForceLoad = true;
   bool AllowMissingNs = false;
   bool KeepGoing = false;
@@ -48,7 +62,7 @@ private:
   llvm::StringMap<uint32_t> RecordOf;
   llvm::StringSet<> ImportedNs;
 
-  bool hasVersionTable() const { return !M.Versions.empty(); }
+  bool hasVersionTable() const { return UsesExtended || M.Versions.Classic; }
 
   Problem &add(ProblemKind Kind, bool Fatal, std::string Symbol, std::string Message) {
     Out.Problems.push_back({Kind, Fatal, std::move(Symbol), {}, {}, {}, std::move(Message)});
@@ -72,15 +86,17 @@ private:
 
   // check_version: true when the symbol's version is acceptable.
   bool checkVersion(const std::string &Name, const Export &E, ProblemKind MismatchKind) {
-    if (!E.HasCrc)
-      return true; // exporter without a CRC: already tainted, nothing to compare
+    if (!E.HasCrc || !L.Modversions)
+      return true; // exporter without a CRC (already tainted), or a loader that checks none
     if (!hasVersionTable()) {
       forceLoad(ProblemKind::NoVersions, Name);
       return ForceLoad;
     }
     auto It = RecordOf.find(Name);
     if (It == RecordOf.end()) {
-      Problem &P = add(ProblemKind::NoSymbolVersion, false, Name, "no symbol version for " + Name);
+      Problem &P = add(ProblemKind::NoSymbolVersion, false, Name,
+                       (UsesExtended ? "no extended symbol version for " : "no symbol version for ") +
+                           Name);
       P.KernelCrc = E.Crc;
       P.Exporter = E.Exporter;
       return true;
@@ -95,6 +111,8 @@ private:
   }
 
   void checkModuleLayout() {
+    if (!L.Modversions)
+      return; // check_modstruct_version only exists with CONFIG_MODVERSIONS
     const Export *Layout = Db.find(ModuleLayoutSymbol);
     if (!Layout)
       return; // a kernel without MODVERSIONS exports no module_layout
@@ -110,16 +128,41 @@ private:
     const std::string &Kernel = Db.kernel().Vermagic;
     if (Kernel.empty())
       return; // unknown: nothing to compare against
-    // With a __versions table the loader skips the release (the first word); the extended
-    // tables do not count here, as in the loader.
+    // With a __versions table a MODVERSIONS loader skips the release (the first word); the
+    // extended tables do not count here, as in the loader. Without MODVERSIONS the whole
+    // string is compared.
     llvm::StringRef A = *Mine, B = Kernel;
-    if (M.Versions.Classic) {
+    if (L.Modversions && M.Versions.Classic) {
       A = A.drop_until([](char C) { return C == ' '; });
       B = B.drop_until([](char C) { return C == ' '; });
     }
     if (A != B)
       add(ProblemKind::BadVermagic, true, "",
           "version magic '" + Mine->str() + "' should be '" + Kernel + "'");
+  }
+
+  // 6.16+: "module:" namespaces are granted by name, never imported; a module naming one in
+  // import_ns is refused (-EPERM) before its symbols are resolved.
+  void checkImportedModuleNamespaces() {
+    if (!L.moduleNamespaces() || !M.Info)
+      return;
+    for (llvm::StringRef Ns : M.Info->importedNamespaces())
+      if (Ns.starts_with("module:"))
+        add(ProblemKind::ModuleNamespaceImport, true, "",
+            "module tries to import module namespace: " + Ns.str());
+  }
+
+  // 7.1+: every export needs its flag byte; without __kflagstab the loader refuses.
+  void checkExportFlags() {
+    if (L.exportFlags() && M.ExportsSymbols && !M.HasKflagstab)
+      add(ProblemKind::NoExportFlags, true, "", "no flags for exported symbols");
+  }
+
+  bool namespaceGranted(llvm::StringRef Ns) const {
+    if (ImportedNs.count(Ns))
+      return true;
+    return L.moduleNamespaces() && Ns.starts_with("module:") &&
+           moduleNamespaceAllows(Ns, M.Name);
   }
 
   bool gplAllowed() const {
@@ -150,7 +193,7 @@ private:
         Out.Problems.back().Message += "; Unknown symbol " + S.Name + " (err -22)";
       return;
     }
-    if (!E->Namespace.empty() && !ImportedNs.count(E->Namespace)) {
+    if (!E->Namespace.empty() && !namespaceGranted(E->Namespace)) {
       Problem &P = add(ProblemKind::NamespaceNotImported, !AllowMissingNs, S.Name,
                        "module uses symbol (" + S.Name + ") from namespace " + E->Namespace +
                            ", but does not import it.");
@@ -166,7 +209,7 @@ CheckResult checkModule(llvm::StringRef Path, const ModuleImports &Module, const
   CheckResult Out;
   Out.Path = Path.str();
   Out.Module = Module.Name;
-  LoaderModel(Module, Db, Options, Out).run();
+  LoadSimulation(Module, Db, Options, Out).run();
   return Out;
 }
 
@@ -189,8 +232,34 @@ llvm::StringRef problemKindName(ProblemKind K) {
   case ProblemKind::DisagreesVersion: return "disagrees_version";
   case ProblemKind::NoSymbolVersion: return "no_symbol_version";
   case ProblemKind::NamespaceNotImported: return "namespace_not_imported";
+  case ProblemKind::ModuleNamespaceImport: return "module_namespace_import";
+  case ProblemKind::NoExportFlags: return "no_export_flags";
   }
   return "?";
+}
+
+// Names compare with '-' and '_' as one character, as module names do.
+static bool sameNameChar(char A, char B) {
+  auto Norm = [](char C) { return C == '-' ? '_' : C; };
+  return Norm(A) == Norm(B);
+}
+
+bool moduleNamespaceAllows(llvm::StringRef Ns, llvm::StringRef ModuleName) {
+  if (!Ns.consume_front("module:"))
+    return false;
+  llvm::SmallVector<llvm::StringRef, 4> Patterns;
+  Ns.split(Patterns, ',');
+  for (llvm::StringRef P : Patterns) {
+    bool Prefix = P.consume_back("*");
+    if (Prefix ? ModuleName.size() < P.size() : ModuleName.size() != P.size())
+      continue;
+    bool Same = true;
+    for (size_t I = 0; I < P.size() && Same; ++I)
+      Same = sameNameChar(P[I], ModuleName[I]);
+    if (Same)
+      return true;
+  }
+  return false;
 }
 
 } // namespace modver

@@ -1,10 +1,11 @@
 // The kernel loader's verdict on a module, offline.
 //
-// The rules are those of Linux 6.1's load_module (kernel/module/main.c, version.c), in the
-// loader's order; each is named in docs/loader-rules.md. Where a newer loader differs
-// (extended version tables), the newer rule is applied because 6.1 modules never carry them.
+// The rules are those of load_module (kernel/module/main.c, version.c) in the loader's order,
+// as the kernel's generation has them (LoaderGeneration.h); each is named in
+// docs/loader-rules.md.
 #pragma once
 
+#include "Kernel/LoaderGeneration.h"
 #include "Module/ModuleImports.h"
 #include "Database/SymbolDb.h"
 
@@ -29,6 +30,8 @@ enum class ProblemKind {
   DisagreesVersion,     // record CRC differs from the kernel's
   NoSymbolVersion,      // import without a record: accepted with a warning
   NamespaceNotImported, // export in a namespace the module does not import
+  ModuleNamespaceImport, // import_ns=module:...: refused by 6.16+ loaders
+  NoExportFlags,        // 7.1+: exports symbols without __kflagstab
 };
 
 struct Problem {
@@ -53,6 +56,9 @@ struct CheckOptions {
   // module_layout or vermagic, where the loader (and, by default, checkModule) stops. The
   // verdict is the same either way; only the list of problems grows.
   bool KeepGoing = false;
+  // The loader to model. Unset: detected from the database (detectLoaderModel); a caller
+  // checking many modules detects it once and sets it.
+  std::optional<LoaderModel> Loader;
 };
 
 struct CheckResult {
@@ -60,6 +66,7 @@ struct CheckResult {
   std::string Module; // the name the kernel uses in its messages
   Verdict Result = Verdict::Loads;
   std::vector<Problem> Problems;
+  LoaderModel Loader; // the rules applied
 };
 
 CheckResult checkModule(llvm::StringRef Path, const ModuleImports &Module, const SymbolDb &Db,
@@ -67,5 +74,10 @@ CheckResult checkModule(llvm::StringRef Path, const ModuleImports &Module, const
 
 llvm::StringRef verdictName(Verdict V); // "compatible", "tainted", "incompatible"
 llvm::StringRef problemKindName(ProblemKind K);
+
+// Whether the module called ModuleName may use an export in the "module:a,b*" namespace Ns
+// (6.16+): one of the comma-separated names equals it, or is a prefix of it when it ends in
+// '*'; '-' and '_' compare equal.
+bool moduleNamespaceAllows(llvm::StringRef Ns, llvm::StringRef ModuleName);
 
 } // namespace modver

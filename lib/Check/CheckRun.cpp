@@ -47,8 +47,11 @@ ModuleVerdict checkModuleFile(const std::string &Path, const SymbolDb &Db,
 std::vector<ModuleVerdict> checkModuleFiles(llvm::ArrayRef<std::string> Paths,
                                             const SymbolDb &Db, const CheckOptions &Options,
                                             const BatchOptions &Batch) {
+  CheckOptions Once = Options; // the kernel's loader is the same for every module
+  if (!Once.Loader)
+    Once.Loader = detectLoaderModel(Db);
   return mapIndices(
-      Paths.size(), [&](size_t I) { return checkModuleFile(Paths[I], Db, Options); }, Batch);
+      Paths.size(), [&](size_t I) { return checkModuleFile(Paths[I], Db, Once); }, Batch);
 }
 
 } // namespace modver

@@ -29,6 +29,15 @@ int exitCodeFor(llvm::ArrayRef<ModuleVerdict> Verdicts) {
   return C.Incompatible || C.Forced ? ExitNegative : ExitOk;
 }
 
+// The loader the verdicts were reached with (the same for all of them), when any module was
+// read.
+static const LoaderModel *appliedLoader(llvm::ArrayRef<ModuleVerdict> Verdicts) {
+  for (const ModuleVerdict &V : Verdicts)
+    if (V.Result)
+      return &V.Result->Loader;
+  return nullptr;
+}
+
 void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
                      llvm::ArrayRef<ModuleVerdict> Verdicts, const KernelInfo &Kernel,
                      bool Quiet) {
@@ -45,7 +54,10 @@ void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
     return;
   VerdictCounts C = countVerdicts(Verdicts);
   Out << C.total() << (C.total() == 1 ? " module" : " modules") << " checked against "
-      << (Kernel.Release.empty() ? std::string("the kernel") : Kernel.Release) << ": "
+      << (Kernel.Release.empty() ? std::string("the kernel") : Kernel.Release);
+  if (const LoaderModel *L = appliedLoader(Verdicts))
+    Out << " (" << L->describe() << " loader rules)";
+  Out << ": "
       << C.Compatible << " compatible, " << C.Incompatible << " incompatible, " << C.Forced
       << " force-loaded (taint F), " << C.Unreadable << " unreadable\n";
 }
@@ -83,8 +95,13 @@ void printJsonReport(llvm::raw_ostream &Out, llvm::ArrayRef<ModuleVerdict> Verdi
   for (const ModuleVerdict &V : Verdicts)
     Modules.push_back(verdictJson(V));
   VerdictCounts C = countVerdicts(Verdicts);
+  llvm::json::Object KernelJson{{"release", Kernel.Release}, {"vermagic", Kernel.Vermagic}};
+  if (const LoaderModel *L = appliedLoader(Verdicts))
+    KernelJson["loader"] = llvm::json::Object{{"generation", L->generationName()},
+                                              {"modversions", L->Modversions},
+                                              {"evidence", L->Evidence}};
   llvm::json::Object Root{
-      {"kernel", llvm::json::Object{{"release", Kernel.Release}, {"vermagic", Kernel.Vermagic}}},
+      {"kernel", std::move(KernelJson)},
       {"summary", llvm::json::Object{{"compatible", int64_t(C.Compatible)},
                                      {"incompatible", int64_t(C.Incompatible)},
                                      {"forced", int64_t(C.Forced)},

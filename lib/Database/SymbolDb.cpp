@@ -63,6 +63,13 @@ llvm::Error SymbolDb::merge(SymbolDb Other) {
     Kernel.ForceLoad = K.ForceLoad;
   if (!Kernel.AllowMissingNamespaceImports)
     Kernel.AllowMissingNamespaceImports = K.AllowMissingNamespaceImports;
+  if (!Kernel.Modversions)
+    Kernel.Modversions = K.Modversions;
+  if (!Kernel.BasicModversions)
+    Kernel.BasicModversions = K.BasicModversions;
+  if (!Kernel.ExtendedModversions)
+    Kernel.ExtendedModversions = K.ExtendedModversions;
+  Kernel.HasKflagstab = Kernel.HasKflagstab || K.HasKflagstab;
   // Into an empty database (the first source, usually the only one) there is nothing to
   // reconcile: take the records and their index as they are instead of re-adding each one.
   if (Exports.empty()) {

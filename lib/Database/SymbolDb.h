@@ -46,6 +46,13 @@ struct KernelInfo {
   // kernel's configuration is known.
   std::optional<bool> ForceLoad;
   std::optional<bool> AllowMissingNamespaceImports;
+  // CONFIG_MODVERSIONS, CONFIG_BASIC_MODVERSIONS, CONFIG_EXTENDED_MODVERSIONS when the
+  // configuration is known: they decide which loader rules apply (Kernel/LoaderGeneration.h).
+  std::optional<bool> Modversions;
+  std::optional<bool> BasicModversions;
+  std::optional<bool> ExtendedModversions;
+  // The kernel image has a __kflagstab (Linux 7.1+); false when unknown or absent.
+  bool HasKflagstab = false;
 };
 
 class SymbolDb {

@@ -32,6 +32,13 @@ void applyKernelConfig(llvm::StringRef ConfigText, KernelInfo &Kernel) {
     Kernel.ForceLoad = V;
   if (auto V = boolOption(ConfigText, "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS"))
     Kernel.AllowMissingNamespaceImports = V;
+  // A whole .config says "is not set" for MODVERSIONS; the other two only exist under it.
+  if (auto V = boolOption(ConfigText, "CONFIG_MODVERSIONS"))
+    Kernel.Modversions = V;
+  if (auto V = boolOption(ConfigText, "CONFIG_BASIC_MODVERSIONS"))
+    Kernel.BasicModversions = V;
+  if (auto V = boolOption(ConfigText, "CONFIG_EXTENDED_MODVERSIONS"))
+    Kernel.ExtendedModversions = V;
 }
 
 llvm::Error readKernelConfig(llvm::StringRef Path, KernelInfo &Kernel) {
@@ -53,6 +60,8 @@ std::optional<std::string> configBeside(llvm::StringRef KernelFile) {
     llvm::sys::path::append(Candidate, "config-" + Release);
   else if (Name == "Module.symvers")
     llvm::sys::path::append(Candidate, ".config");
+  else if (Name == "vmlinuz" || Name.starts_with("vmlinuz.")) // /usr/lib/modules/<release>/
+    llvm::sys::path::append(Candidate, "config");
   else
     return std::nullopt;
   if (!llvm::sys::fs::is_regular_file(Candidate))

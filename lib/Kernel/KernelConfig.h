@@ -13,8 +13,9 @@
 
 namespace modver {
 
-// Set KernelInfo's loader options from a .config text: CONFIG_MODULE_FORCE_LOAD and
-// CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS ("=y", or "# ... is not set").
+// Set KernelInfo's loader options from a .config text: CONFIG_MODULE_FORCE_LOAD,
+// CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS and the MODVERSIONS options ("=y", or
+// "# ... is not set").
 void applyKernelConfig(llvm::StringRef ConfigText, KernelInfo &Kernel);
 
 // Read a .config file (plain or compressed) into Kernel.
@@ -22,7 +23,8 @@ llvm::Error readKernelConfig(llvm::StringRef Path, KernelInfo &Kernel);
 
 // Where a distribution keeps the configuration of the kernel whose file is KernelFile, if that
 // file exists: /boot/config-<release> beside /boot/vmlinuz-<release> or
-// /boot/symvers-<release>.gz, and .config beside a headers tree's Module.symvers.
+// /boot/symvers-<release>.gz, .config beside a headers tree's Module.symvers, and config
+// beside /usr/lib/modules/<release>/vmlinuz (Debian's packages since 7.x).
 std::optional<std::string> configBeside(llvm::StringRef KernelFile);
 
 } // namespace modver

@@ -10,6 +10,7 @@
 #include "Database/Symvers.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -28,32 +29,49 @@ llvm::Expected<KernelSources> runningKernelSources(llvm::StringRef Root) {
   if (::uname(&U) != 0)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot tell the running kernel's release (uname failed)");
-  std::string Release = U.release;
-  std::string Symvers = joinPath(Root, "lib/modules/" + Release + "/build/Module.symvers");
-  std::string BootSymvers = joinPath(Root, "boot/symvers-" + Release + ".gz");
-  std::string Image = joinPath(Root, "boot/vmlinuz-" + Release);
-  std::string Modules = joinPath(Root, "lib/modules/" + Release);
-  std::string Config = joinPath(Root, "boot/config-" + Release);
+  return kernelSourcesFor(Root, U.release);
+}
+
+// The first of Paths (relative to Root) that is a regular file, or a folder when Dir; every
+// path looked at is added to Tried.
+static std::optional<std::string> firstExisting(llvm::StringRef Root,
+                                                llvm::ArrayRef<std::string> Paths, bool Dir,
+                                                std::vector<std::string> &Tried) {
+  for (const std::string &Rel : Paths) {
+    std::string P = joinPath(Root, Rel);
+    if (Dir ? llvm::sys::fs::is_directory(P) : llvm::sys::fs::is_regular_file(P))
+      return P;
+    Tried.push_back(P);
+  }
+  return std::nullopt;
+}
+
+llvm::Expected<KernelSources> kernelSourcesFor(llvm::StringRef Root, llvm::StringRef Release) {
+  std::string R = Release.str();
+  // Merged-/usr systems have /lib -> usr/lib; a Root that is a plain folder may have either.
+  std::string Mods = "lib/modules/" + R, UsrMods = "usr/lib/modules/" + R;
+  std::vector<std::string> Tried, Ignored;
 
   KernelSources S;
-  if (llvm::sys::fs::is_regular_file(Config))
-    S.Config = Config;
-  if (llvm::sys::fs::is_regular_file(Symvers))
-    S.Symvers.push_back(Symvers);
-  else if (llvm::sys::fs::is_regular_file(BootSymvers))
-    S.Symvers.push_back(BootSymvers);
-  else if (llvm::sys::fs::is_regular_file(Image)) {
-    S.Kernels.push_back(Image);
-    if (llvm::sys::fs::is_directory(Modules))
-      S.ModuleDirs.push_back(Modules);
-  } else {
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "no kernel given and none found for the running kernel " + Release + " (tried " +
-            Symvers + ", " + BootSymvers + ", " + Image +
-            "): give --kernel, --symvers or --modversions");
+  if (auto Config = firstExisting(Root, {"boot/config-" + R, UsrMods + "/config"}, false, Ignored))
+    S.Config = *Config;
+  if (auto Symvers = firstExisting(Root,
+                                   {Mods + "/build/Module.symvers",
+                                    UsrMods + "/build/Module.symvers", "boot/symvers-" + R + ".gz"},
+                                   false, Tried)) {
+    S.Symvers.push_back(*Symvers);
+    return S;
   }
-  return S;
+  if (auto Image = firstExisting(Root, {"boot/vmlinuz-" + R, UsrMods + "/vmlinuz"}, false, Tried)) {
+    S.Kernels.push_back(*Image);
+    if (auto Dir = firstExisting(Root, {Mods, UsrMods}, true, Ignored))
+      S.ModuleDirs.push_back(*Dir);
+    return S;
+  }
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "no kernel given and none found for the running kernel " + R +
+                                     " (tried " + llvm::join(Tried, ", ") +
+                                     "): give --kernel, --symvers or --modversions");
 }
 
 // Module.symvers is text whose first field is a 0x-prefixed CRC; nothing else modver reads

@@ -29,10 +29,16 @@ struct KernelSources {
   bool empty() const { return Kernels.empty() && Symvers.empty() && ModuleDirs.empty(); }
 };
 
-// The running kernel's sources: its Module.symvers, else /boot/symvers-<release>.gz, else
-// /boot/vmlinuz-<release> with the module tree /lib/modules/<release>. An error lists every
-// path that was tried.
+// The running kernel's sources: kernelSourcesFor its release (uname) under Root.
 llvm::Expected<KernelSources> runningKernelSources(llvm::StringRef Root = "/");
+
+// The sources of the installed kernel Release under Root: its Module.symvers
+// (lib/modules/<release>/build/, or the same under usr/ for merged-/usr systems), else
+// /boot/symvers-<release>.gz, else the image (/boot/vmlinuz-<release>, or
+// /usr/lib/modules/<release>/vmlinuz where Debian's split 7.x packages put it) with the module
+// tree. The configuration is /boot/config-<release> or /usr/lib/modules/<release>/config. An
+// error lists every path that was tried.
+llvm::Expected<KernelSources> kernelSourcesFor(llvm::StringRef Root, llvm::StringRef Release);
 
 // Read one kernel file given as --kernel: a modversions.o, a Module.symvers (plain or gzip), or
 // a kernel image.

@@ -53,7 +53,7 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
     return Exports.takeError();
 
   SymbolDb Db;
-  for (Export &E : *Exports) {
+  for (Export &E : Exports->Exports) {
     E.Exporter = "vmlinux";
     E.Source = Name.str();
     if (llvm::Error Err = Db.add(std::move(E)))
@@ -72,6 +72,7 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
     K.AllowMissingNamespaceImports = false;
     applyKernelConfig(*Config, K);
   }
+  K.HasKflagstab = Exports->HasKflagstab;
   return Db;
 }
 

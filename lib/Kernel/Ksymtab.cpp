@@ -4,7 +4,9 @@
 // its own field) or three absolute pointers. The layout is decided by validating every entry
 // (each name must be a NUL-terminated string inside __ksymtab_strings), not guessed from
 // e_machine, because which architectures use PREL32 changed across kernel versions. CRCs come
-// from the parallel __kcrctab arrays, or failing those, from __crc_<sym> symbols.
+// from the parallel __kcrctab arrays, or failing those, from __crc_<sym> symbols. Since Linux
+// 7.1 there is one __ksymtab for every export and GPL-ness is a byte per entry in __kflagstab
+// (bit 0); before, GPL-only exports sat in __ksymtab_gpl.
 #include "Kernel/Ksymtab.h"
 
 #include "Elf/ElfFile.h"
@@ -39,7 +41,7 @@ public:
   KsymtabReader(llvm::StringRef FileName, const ELFFile<ELFT> &Elf)
       : FileName(FileName), Elf(Elf) {}
 
-  llvm::Expected<std::vector<Export>> read() {
+  llvm::Expected<KsymtabExports> read() {
     auto Ksymtab = section("__ksymtab");
     if (!Ksymtab)
       return Ksymtab.takeError();
@@ -52,7 +54,8 @@ public:
       return fileError(FileName, "not a kernel image: no __ksymtab_strings section");
     StringsSec = **Strings;
 
-    std::vector<Export> Out;
+    KsymtabExports Result;
+    std::vector<Export> &Out = Result.Exports;
     for (bool Gpl : {false, true}) {
       auto Table = section(Gpl ? "__ksymtab_gpl" : "__ksymtab");
       if (!Table)
@@ -62,7 +65,11 @@ public:
       if (llvm::Error E = readTable(**Table, Gpl, Out))
         return E;
     }
-    return Out;
+    auto Flagged = applyFlags(Out);
+    if (!Flagged)
+      return Flagged.takeError();
+    Result.HasKflagstab = *Flagged;
+    return Result;
   }
 
 private:
@@ -227,6 +234,24 @@ private:
     return llvm::Error::success();
   }
 
+  // __kflagstab (7.1+): byte I belongs to entry I of __ksymtab, bit 0 = GPL-only. Without it
+  // the GPL-ness from the table names stands. True when the section exists.
+  llvm::Expected<bool> applyFlags(std::vector<Export> &Out) {
+    auto Flags = section(KflagstabSectionName);
+    if (!Flags)
+      return Flags.takeError();
+    if (!*Flags)
+      return false;
+    const Mapped &F = **Flags;
+    if (F.Data.size() != Out.size())
+      return fileError(FileName, "__kflagstab has " + llvm::Twine(F.Data.size()) +
+                                     " bytes for " + llvm::Twine(Out.size()) +
+                                     " exports (need one per __ksymtab entry)");
+    for (size_t I = 0; I < Out.size(); ++I)
+      Out[I].GplOnly = Out[I].GplOnly || (uint8_t(F.Data[I]) & KsymFlagGplOnly);
+    return true;
+  }
+
   // CRCs from __crc_<sym> symbols in .symtab (keyed by <sym>), read once. Before 5.19 they
   // were absolute symbols whose value is the CRC; since then a local label on the CRC word.
   llvm::Expected<const llvm::StringMap<uint32_t> *> crcSymbols() {
@@ -293,13 +318,13 @@ private:
 };
 
 template <typename ELFT>
-llvm::Expected<std::vector<Export>> readWith(llvm::StringRef Name, const ELFFile<ELFT> &Elf) {
+llvm::Expected<KsymtabExports> readWith(llvm::StringRef Name, const ELFFile<ELFT> &Elf) {
   return KsymtabReader<ELFT>(Name, Elf).read();
 }
 
 } // namespace
 
-llvm::Expected<std::vector<Export>> readKsymtabs(llvm::StringRef Name, llvm::StringRef Bytes) {
+llvm::Expected<KsymtabExports> readKsymtabs(llvm::StringRef Name, llvm::StringRef Bytes) {
   return withElfFile(Name, Bytes, [&](const auto &Elf) { return readWith(Name, Elf); });
 }
 

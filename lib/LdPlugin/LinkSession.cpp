@@ -127,11 +127,8 @@ llvm::Expected<AddedRecords> LinkSession::finish(llvm::StringRef OutputName, con
                          " (give -plugin-opt=symvers= or modules= for the modules that export "
                          "them, or -plugin-opt=allow-unresolved)");
   }
-  for (const std::string &S : Plan->Unresolved)
-    Added.Warnings.push_back("\"" + S + "\" [" + OutputName.str() +
-                             "] is not exported by the kernel: no record");
-  for (const std::string &S : Plan->WithoutCrc)
-    Added.Warnings.push_back("\"" + S + "\" [" + OutputName.str() + "] has no CRC: no record");
+  for (std::string &W : planWarnings(*Plan, OutputName))
+    Added.Warnings.push_back(std::move(W));
 
   Added.Classic = withoutNames(Plan->Classic, CarriedClassic);
   if (Plan->Extended) {

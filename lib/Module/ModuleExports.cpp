@@ -1,5 +1,7 @@
 #include "Module/ModuleExports.h"
 
+#include "Kernel/Ksymtab.h"
+
 #include "Elf/ElfFile.h"
 #include "Support/Error.h"
 
@@ -57,6 +59,21 @@ public:
   }
 
 private:
+  // __kflagstab (7.1+): one byte per __ksymtab entry, bit 0 = GPL-only. Empty when absent.
+  llvm::Expected<llvm::StringRef> flags(llvm::StringRef Table, size_t Count) {
+    unsigned Index = Table == "__ksymtab" ? indexOf(KflagstabSectionName) : 0;
+    if (!Index)
+      return llvm::StringRef();
+    auto Data = contents(Index);
+    if (!Data)
+      return Data.takeError();
+    if (Data->size() != Count)
+      return fileError(FileName, "'" + KflagstabSectionName + "' has " +
+                                     llvm::Twine(Data->size()) + " bytes for " +
+                                     llvm::Twine(Count) + " entries of '" + Table + "'");
+    return *Data;
+  }
+
   llvm::StringRef FileName;
   const llvm::object::ELFFile<ELFT> &Elf;
   llvm::StringRef Exporter;
@@ -283,6 +300,10 @@ private:
       CrcRelocs = std::move(*R);
     }
 
+    auto Flags = flags(Table, Count);
+    if (!Flags)
+      return Flags.takeError();
+
     unsigned F = Layout->FieldSize;
     for (size_t I = 0; I < Count; ++I) {
       uint64_t Base = I * Layout->EntrySize;
@@ -297,7 +318,7 @@ private:
         return Ns.takeError();
       Export E;
       E.Name = (*Name)->str();
-      E.GplOnly = Gpl;
+      E.GplOnly = Gpl || (!Flags->empty() && (uint8_t((*Flags)[I]) & KsymFlagGplOnly));
       E.Namespace = Ns->value_or("").str();
       E.Exporter = Exporter.str();
       E.Source = FileName.str();

@@ -110,6 +110,10 @@ llvm::Expected<ModuleImports> readModuleImports(llvm::StringRef FileName,
                 SymTab = &Sec;
               } else if (Name == ThisModuleSectionName) {
                 Out.HasThisModule = true;
+              } else if ((Name == "__ksymtab" || Name == "__ksymtab_gpl") && Sec.sh_size) {
+                Out.ExportsSymbols = true;
+              } else if (Name == "__kflagstab") {
+                Out.HasKflagstab = true;
               }
               return !TwoSymTabs;
             }))

@@ -39,6 +39,10 @@ struct ModuleImports {
   std::optional<ModuleInfo> Info;
   VersionTables Versions;
   bool HasThisModule = false; // .gnu.linkonce.this_module present (a finished .ko)
+  // A non-empty __ksymtab or __ksymtab_gpl, and a __kflagstab: a 7.1+ loader refuses a module
+  // that exports symbols without flags.
+  bool ExportsSymbols = false;
+  bool HasKflagstab = false;
 };
 
 // Read a relocatable ELF object (ET_REL). Errors are one line naming FileName.

@@ -1,6 +1,7 @@
 #include "Relink/MkMod.h"
 
 #include "Compression/Decompress.h"
+#include "Kernel/LoaderGeneration.h"
 #include "Module/ModuleImports.h"
 #include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
@@ -121,10 +122,8 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   if (!Plan)
     return Plan.takeError();
   P.Plan = std::move(*Plan);
-  for (const std::string &S : P.Plan.Unresolved)
-    P.Warnings.push_back("\"" + S + "\" [" + Inputs[0] + "] is not exported by the kernel: no record");
-  for (const std::string &S : P.Plan.WithoutCrc)
-    P.Warnings.push_back("\"" + S + "\" [" + Inputs[0] + "] has no CRC: no record");
+  for (std::string &W : planWarnings(P.Plan, Inputs[0]))
+    P.Warnings.push_back(std::move(W));
 
   auto Object = writeVersionsObject(Combined->Target, P.Plan.Classic, P.Plan.Extended,
                                     SectionNames::modverInput());
@@ -136,6 +135,20 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   P.LinkInputs.push_back(T->path());
   P.Temporaries.push_back(std::move(*T));
   return P;
+}
+
+llvm::Error requireModversions(const SymbolDb &Db) {
+  LoaderModel L = detectLoaderModel(Db);
+  if (L.Modversions)
+    return llvm::Error::success();
+  const KernelInfo &K = Db.kernel();
+  std::string Kernel = K.Release.empty() ? "the kernel" : "kernel " + K.Release;
+  std::string Magic = K.Vermagic.empty() ? "" : " '" + K.Vermagic + "'";
+  return llvm::make_error<RefusedError>(
+      Kernel + " is built without CONFIG_MODVERSIONS: its loader checks no version records, "
+               "so a module needs none; it loads when its vermagic equals the kernel's" +
+      Magic + " (release included): build the module against this kernel's headers instead "
+              "(nothing written)");
 }
 
 llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath) {

@@ -53,6 +53,11 @@ struct PreparedModule {
   std::vector<TempFile> Temporaries;
 };
 
+// A kernel built without CONFIG_MODVERSIONS checks no version records, so there is nothing
+// to give a module: a RefusedError saying so and what decides instead (vermagic), else
+// success. Checked once for a whole run, before any module is read.
+llvm::Error requireModversions(const SymbolDb &Db);
+
 // Read the inputs and decide the records. A refusal of the guard comes back as RefusedError
 // unless Options.Force (then it is a warning).
 llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,

@@ -8,6 +8,32 @@
 
 namespace modver {
 
+// One warning for Names: `"a" [obj] <Verb1>: no record`, or `N symbols [obj] <VerbN>: no
+// record (a, b, c, d, e, ...)`.
+static std::string summarised(const std::vector<std::string> &Names, llvm::StringRef Object,
+                              llvm::StringRef One, llvm::StringRef Many) {
+  constexpr size_t Shown = 5;
+  if (Names.size() == 1)
+    return "\"" + Names[0] + "\" [" + Object.str() + "] " + One.str() + ": no record";
+  std::string List;
+  for (size_t I = 0; I < Names.size() && I < Shown; ++I)
+    List += (I ? ", " : "") + Names[I];
+  if (Names.size() > Shown)
+    List += ", ...";
+  return std::to_string(Names.size()) + " symbols [" + Object.str() + "] " + Many.str() +
+         ": no record (" + List + ")";
+}
+
+std::vector<std::string> planWarnings(const RecordPlan &Plan, llvm::StringRef ObjectName) {
+  std::vector<std::string> Out;
+  if (!Plan.Unresolved.empty())
+    Out.push_back(summarised(Plan.Unresolved, ObjectName, "is not exported by the kernel",
+                             "are not exported by the kernel"));
+  if (!Plan.WithoutCrc.empty())
+    Out.push_back(summarised(Plan.WithoutCrc, ObjectName, "has no CRC", "have no CRC"));
+  return Out;
+}
+
 llvm::Expected<RecordPlan> planRecords(llvm::StringRef ObjectName,
                                        llvm::ArrayRef<std::string> Imports, const SymbolDb &Db,
                                        const RecordOptions &Options, const ElfTarget &Target) {

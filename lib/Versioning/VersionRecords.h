@@ -49,6 +49,10 @@ llvm::Expected<RecordPlan> planRecords(llvm::StringRef ObjectName,
                                        llvm::ArrayRef<std::string> Imports, const SymbolDb &Db,
                                        const RecordOptions &Options, const ElfTarget &Target);
 
+// The plan's warnings for the module ObjectName: imports left without a record, one line per
+// kind of reason (the count and the first few names), never one line per symbol.
+std::vector<std::string> planWarnings(const RecordPlan &Plan, llvm::StringRef ObjectName);
+
 // What an object says about the kernel it was compiled against.
 struct CompiledAgainst {
   std::string Vermagic;                               // from .modinfo, may be empty

@@ -43,4 +43,25 @@ CachedKernel cachedKernel(const std::string &Abi) {
   return K;
 }
 
+std::string CachedDebianKernel::vmlinuz() const {
+  std::string Signed = modulesDir() + "/vmlinuz";
+  return llvm::sys::fs::exists(Signed) ? Signed : modulesDir() + "/vmlinuz.unsigned";
+}
+
+std::string CachedDebianKernel::missing() const {
+  std::string M;
+  for (const std::string &P : {vmlinuz(), kernelDir(), symvers()})
+    if (!llvm::sys::fs::exists(P))
+      M += (M.empty() ? "" : ", ") + P;
+  return M;
+}
+
+CachedDebianKernel cachedDebianKernel(const std::string &Release) {
+  const char *Env = std::getenv("MODVER_KERNEL_CACHE");
+  CachedDebianKernel K;
+  K.Release = Release;
+  K.Root = std::string(Env && *Env ? Env : MODVER_KERNEL_CACHE_DEFAULT) + "/" + Release;
+  return K;
+}
+
 } // namespace modver::test

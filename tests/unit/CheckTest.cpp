@@ -26,6 +26,10 @@ struct ModuleSpec {
   std::optional<std::vector<std::pair<std::string, uint32_t>>> Extended;
   std::vector<std::string> Calls = {"_printk"};
   std::vector<std::string> WeakCalls;
+  std::string Name = "testmod";
+  // Exports of its own: a one-entry __ksymtab, with or without a __kflagstab.
+  bool Exports = false;
+  bool ExportFlags = false;
 };
 
 std::string source(const ModuleSpec &S) {
@@ -41,7 +45,17 @@ std::string source(const ModuleSpec &S) {
     Info("license=" + S.License);
   for (const std::string &Ns : S.ImportNs)
     Info("import_ns=" + Ns);
-  Info("name=testmod");
+  Info("name=" + S.Name);
+  if (S.Exports) {
+    C += "int my_export(void) { return 1; }\n"
+         "__asm__(\".section __ksymtab,\\\"a\\\"\\n.long my_export - .\\n"
+         ".long my_export_name - .\\n.long my_export_ns - .\\n"
+         ".section __ksymtab_strings,\\\"a\\\"\\nmy_export_name: .asciz \\\"my_export\\\"\\n"
+         "my_export_ns: .asciz \\\"\\\"\\n.previous\");\n";
+    if (S.ExportFlags)
+      C += "__attribute__((section(\"__kflagstab\"), used)) static const unsigned char "
+           "flags[] = {0};\n";
+  }
   if (S.Records) {
     C += "__attribute__((section(\"__versions\"), used, aligned(8))) static const struct rec "
          "versions[] = {\n";
@@ -73,7 +87,12 @@ std::string source(const ModuleSpec &S) {
   return C;
 }
 
-SymbolDb kernelDb() {
+// The 6.1 kernel the rules were first written for, or (Gen72) one like Debian's 7.2: no
+// MODVERSIONS (no CRCs, no module_layout), vermagic without "modversions", __kflagstab,
+// "module:" namespaces.
+const char *Vermagic72 = "7.2.13+deb14-amd64 SMP preempt mod_unload ";
+
+SymbolDb kernelDb(bool Gen72 = false) {
   SymbolDb Db;
   auto Add = [&](std::string Name, uint32_t Crc, bool Gpl = false, std::string Ns = "",
                  bool HasCrc = true) {
@@ -87,6 +106,16 @@ SymbolDb kernelDb() {
     E.Source = "test";
     EXPECT_FALSE(bool(Db.add(E)));
   };
+  if (Gen72) {
+    Add("_printk", 0, false, "", false);
+    Add("gpl_only_fn", 0, true, "", false);
+    Add("autofs_only_fn", 0, true, "module:autofs4", false);
+    Add("kvm_fn", 0, true, "module:kvm-amd,kvm_intel,kvm-x*", false);
+    Db.kernel().Release = "7.2.13+deb14-amd64";
+    Db.kernel().Vermagic = Vermagic72;
+    Db.kernel().HasKflagstab = true;
+    return Db;
+  }
   Add("module_layout", 0x11111111);
   Add("_printk", 0x22222222);
   Add("gpl_only_fn", 0x33333333, /*Gpl=*/true);
@@ -97,14 +126,14 @@ SymbolDb kernelDb() {
   return Db;
 }
 
-CheckResult check(const ModuleSpec &S, CheckOptions Opt = {}) {
+CheckResult check(const ModuleSpec &S, CheckOptions Opt = {}, bool Gen72 = false) {
   TempDir Dir;
   std::string Obj = compile(Dir, "testmod.c", source(S), {"-O1"});
   auto Buf = llvm::MemoryBuffer::getFile(Obj);
   EXPECT_TRUE(bool(Buf));
   auto Imports = readModuleImports(Obj, (*Buf)->getBuffer());
   EXPECT_TRUE(bool(Imports)) << llvm::toString(Imports.takeError());
-  return checkModule(Obj, *Imports, kernelDb(), Opt);
+  return checkModule(Obj, *Imports, kernelDb(Gen72), Opt);
 }
 
 std::vector<ProblemKind> kinds(const CheckResult &R) {
@@ -288,4 +317,127 @@ TEST(LoaderRules, ExtendedTablesOverrideTheClassicOne) {
   S.Extended = {{{"module_layout", 0x11111111}, {"_printk", 0xbad}}};
   S.Records = {{{"module_layout", 0x11111111}, {"_printk", 0x22222222}}};
   EXPECT_EQ(check(S).Result, Verdict::Refused);
+}
+
+// What a 7.2 module looks like: no version records, vermagic equal to the kernel's.
+ModuleSpec module72() {
+  ModuleSpec S;
+  S.Vermagic = Vermagic72;
+  S.Records.reset();
+  return S;
+}
+
+TEST(LoaderGenerations, DetectedFromTheKernel) {
+  LoaderModel Old = detectLoaderModel(kernelDb());
+  EXPECT_EQ(Old.Generation, LoaderGeneration::Linux6_1);
+  EXPECT_TRUE(Old.Modversions);
+  EXPECT_EQ(Old.describe(), "6.1");
+  LoaderModel New = detectLoaderModel(kernelDb(true));
+  EXPECT_EQ(New.Generation, LoaderGeneration::Linux7_1);
+  EXPECT_FALSE(New.Modversions);
+  EXPECT_EQ(New.describe(), "7.1+ without MODVERSIONS");
+
+  // Without a release or vermagic: the image's sections and the exports decide.
+  SymbolDb Db;
+  Export E;
+  E.Name = "kvm_fn";
+  E.Namespace = "module:kvm";
+  E.HasCrc = false;
+  ASSERT_FALSE(bool(Db.add(E)));
+  LoaderModel FromNs = detectLoaderModel(Db);
+  EXPECT_EQ(FromNs.Generation, LoaderGeneration::Linux6_16);
+  EXPECT_FALSE(FromNs.Modversions); // no module_layout, no CRC
+  Db.kernel().HasKflagstab = true;
+  EXPECT_EQ(detectLoaderModel(Db).Generation, LoaderGeneration::Linux7_1);
+  // The configuration wins over the guesses.
+  Db.kernel().Modversions = true;
+  EXPECT_TRUE(detectLoaderModel(Db).Modversions);
+
+  SymbolDb R614;
+  R614.kernel().Release = "6.14.0-rc1";
+  EXPECT_EQ(detectLoaderModel(R614).Generation, LoaderGeneration::Linux6_14);
+}
+
+TEST(LoaderGenerations, WithoutModversionsTheWholeVermagicCounts) {
+  CheckResult R = check(module72(), {}, true);
+  EXPECT_EQ(R.Result, Verdict::Loads);
+  EXPECT_TRUE(R.Problems.empty());
+  EXPECT_EQ(R.Loader.describe(), "7.1+ without MODVERSIONS");
+
+  // A record table changes nothing for the CRCs, and the release still counts.
+  ModuleSpec Versioned = module72();
+  Versioned.Records = {{{"module_layout", 0x1}, {"_printk", 0x2}}};
+  EXPECT_EQ(check(Versioned, {}, true).Result, Verdict::Loads);
+  Versioned.Vermagic = "7.2.12+deb14-amd64 SMP preempt mod_unload ";
+  CheckResult Other = check(Versioned, {}, true);
+  EXPECT_EQ(Other.Result, Verdict::Refused);
+  EXPECT_EQ(kinds(Other), std::vector<ProblemKind>{ProblemKind::BadVermagic});
+
+  // A 6.12 module: another vermagic (release and the modversions token).
+  ModuleSpec Old = module72();
+  Old.Vermagic = "6.12.118+deb13-amd64 SMP preempt mod_unload modversions ";
+  Old.Records = {{{"module_layout", 0x1}, {"_printk", 0x2}}};
+  EXPECT_EQ(kinds(check(Old, {}, true)), std::vector<ProblemKind>{ProblemKind::BadVermagic});
+}
+
+TEST(LoaderGenerations, GplOnlyStillHiddenWithoutModversions) {
+  ModuleSpec S = module72();
+  S.Calls = {"gpl_only_fn"};
+  EXPECT_EQ(check(S, {}, true).Result, Verdict::Loads);
+  S.License = "XYZ";
+  CheckResult R = check(S, {}, true);
+  EXPECT_EQ(R.Result, Verdict::Refused);
+  EXPECT_EQ(kinds(R), std::vector<ProblemKind>{ProblemKind::UnknownSymbol});
+}
+
+TEST(LoaderGenerations, ModuleNamespacesGoByTheImportersName) {
+  ModuleSpec S = module72();
+  S.Calls = {"autofs_only_fn"};
+  S.Name = "autofs4";
+  EXPECT_EQ(check(S, {}, true).Result, Verdict::Loads);
+  S.Name = "nfs";
+  CheckResult R = check(S, {}, true);
+  EXPECT_EQ(R.Result, Verdict::Refused);
+  ASSERT_EQ(kinds(R), std::vector<ProblemKind>{ProblemKind::NamespaceNotImported});
+  EXPECT_EQ(R.Problems[0].Message, "module uses symbol (autofs_only_fn) from namespace "
+                                   "module:autofs4, but does not import it.");
+
+  // Importing it explicitly is refused even for the named module.
+  S.Name = "autofs4";
+  S.ImportNs = {"module:autofs4"};
+  CheckResult Imported = check(S, {}, true);
+  EXPECT_EQ(Imported.Result, Verdict::Refused);
+  EXPECT_EQ(kinds(Imported), std::vector<ProblemKind>{ProblemKind::ModuleNamespaceImport});
+  EXPECT_EQ(Imported.Problems[0].Message,
+            "module tries to import module namespace: module:autofs4");
+}
+
+TEST(LoaderGenerations, ModuleNamespacePatterns) {
+  const char *Ns = "module:kvm-amd,kvm_intel,kvm-x*";
+  EXPECT_TRUE(moduleNamespaceAllows(Ns, "kvm_amd"));
+  EXPECT_TRUE(moduleNamespaceAllows(Ns, "kvm-intel"));
+  EXPECT_TRUE(moduleNamespaceAllows(Ns, "kvm_x"));
+  EXPECT_TRUE(moduleNamespaceAllows(Ns, "kvm_xyz"));
+  EXPECT_FALSE(moduleNamespaceAllows(Ns, "kvm"));
+  EXPECT_FALSE(moduleNamespaceAllows(Ns, "kvm_amd2"));
+  EXPECT_FALSE(moduleNamespaceAllows(Ns, "kvm_in"));
+  EXPECT_FALSE(moduleNamespaceAllows("KVM", "kvm"));
+  EXPECT_FALSE(moduleNamespaceAllows("module:", "kvm"));
+}
+
+TEST(LoaderGenerations, ExportsNeedFlagsFrom71) {
+  ModuleSpec S = module72();
+  S.Exports = true;
+  CheckResult R = check(S, {}, true);
+  EXPECT_EQ(R.Result, Verdict::Refused);
+  ASSERT_EQ(kinds(R), std::vector<ProblemKind>{ProblemKind::NoExportFlags});
+  EXPECT_EQ(R.Problems[0].Message, "no flags for exported symbols");
+  S.ExportFlags = true;
+  EXPECT_EQ(check(S, {}, true).Result, Verdict::Loads);
+
+  // Before 7.1 nobody asks for the flags.
+  ModuleSpec Old;
+  Old.Exports = true;
+  std::vector<ProblemKind> K = kinds(check(Old));
+  EXPECT_EQ(std::count(K.begin(), K.end(), ProblemKind::NoExportFlags), 0);
 }

@@ -53,6 +53,10 @@ struct Options {
   std::string ExtraAsm;
   bool KcrctabShort = false; // one CRC missing from __kcrctab
   bool MergeStrings = true;  // __ksymtab_strings as "aMS" (the kernel's) or plain "a"
+  // 7.1+: one __ksymtab (and __kcrctab) for all exports, GPL-ness in __kflagstab; FlagsShort
+  // leaves the last flag byte out.
+  bool Kflagstab = false;
+  bool FlagsShort = false;
 };
 
 std::string hex(uint32_t V) {
@@ -84,11 +88,14 @@ std::string fixtureAsm(const std::vector<Sym> &Syms, const Options &O) {
          ":\n  .asciz \"" + S.Ns + "\"\n";
 
   for (bool Gpl : {false, true}) {
+    if (O.Kflagstab && Gpl)
+      break;
+    auto InTable = [&](const Sym &S) { return O.Kflagstab || S.Gpl == Gpl; };
     std::string Sec = Gpl ? "_gpl" : "";
     A += "  .section __ksymtab" + Sec + ",\"a\"\n  .balign " + (O.Prel32 || !O.Is64 ? "4" : "8") +
          "\n";
     for (const Sym &S : Syms) {
-      if (S.Gpl != Gpl)
+      if (!InTable(S))
         continue;
       std::string Ns = S.NoNs ? "0" : "__kstrtabns_" + S.Name;
       if (O.Prel32)
@@ -105,7 +112,7 @@ std::string fixtureAsm(const std::vector<Sym> &Syms, const Options &O) {
       A += "  .section __kcrctab" + Sec + ",\"a\"\n  .balign 4\n";
       bool Skipped = false;
       for (const Sym &S : Syms) {
-        if (S.Gpl != Gpl)
+        if (!InTable(S))
           continue;
         if (O.KcrctabShort && !Gpl && !Skipped) {
           Skipped = true;
@@ -114,6 +121,11 @@ std::string fixtureAsm(const std::vector<Sym> &Syms, const Options &O) {
         A += "  .long " + hex(S.Crc) + "\n";
       }
     }
+  }
+  if (O.Kflagstab) {
+    A += "  .section __kflagstab,\"a\"\n";
+    for (size_t I = 0; I + (O.FlagsShort ? 1 : 0) < Syms.size(); ++I)
+      A += std::string("  .byte ") + (Syms[I].Gpl ? "1" : "0") + "\n";
   }
   if (O.Crc == CrcMode::AbsSymbols) // <= 5.18: genksyms' linker script made them absolute
     for (const Sym &S : Syms)
@@ -260,6 +272,23 @@ TEST(KernelImage, HostPrel32) {
   ASSERT_EQ(Db.exports().size(), 5u);
   EXPECT_EQ(Db.exports()[0].Name, "alpha");
   EXPECT_EQ(Db.exports()[3].Name, "gamma");
+}
+
+// Linux 7.1+: GPL-ness comes from __kflagstab, not from a table of its own.
+TEST(KernelImage, KflagstabGivesGplOnly) {
+  TempDir Dir;
+  Options O;
+  O.Kflagstab = true;
+  std::string Exe = linkHost(Dir, "vmlinux", fixtureAsm(defaultSyms(), O));
+  SymbolDb Db = mustRead(Exe);
+  expectDefaultExports(Db, Exe);
+  ASSERT_EQ(Db.exports().size(), 5u);
+  EXPECT_EQ(Db.exports()[4].Name, "zeta_gpl_ns"); // one table, in name order
+
+  O.FlagsShort = true;
+  std::string Short = linkHost(Dir, "vmlinux-short", fixtureAsm(defaultSyms(), O));
+  EXPECT_EQ(errorOf(Short),
+            Short + ": __kflagstab has 4 bytes for 5 exports (need one per __ksymtab entry)");
 }
 
 TEST(KernelImage, HostAbsolutePointers) {

@@ -87,6 +87,33 @@ TEST(ModuleExports, AbsolutePointerForm) {
   expectStandardExports(*Db);
 }
 
+// Linux 7.1+: one __ksymtab, GPL-ness from __kflagstab.
+TEST(ModuleExports, KflagstabGivesGplOnly) {
+  TempDir Dir;
+  std::string Obj = compile(Dir, "demo.c", moduleSource(Specs, KsymtabForm::Kflagstab));
+  std::string Ko = linkModule(Dir, Obj, "demo.ko");
+  auto Db = readExportsOf(Ko);
+  ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
+  ASSERT_EQ(Db->size(), 4u);
+  for (const ExportSpec &S : Specs) {
+    const Export *X = Db->find(S.Symbol);
+    ASSERT_NE(X, nullptr) << S.Symbol;
+    EXPECT_EQ(X->GplOnly, S.Gpl) << S.Symbol;
+    EXPECT_EQ(X->Crc, S.Crc) << S.Symbol;
+    EXPECT_EQ(X->Namespace, S.Namespace) << S.Symbol;
+  }
+}
+
+TEST(ModuleExports, KflagstabOfWrongSize) {
+  TempDir Dir;
+  std::string Src = moduleSource(Specs, KsymtabForm::Kflagstab) +
+                    "__asm__(\".section \\\"___kflagstab+zzz\\\",\\\"a\\\"\\n.byte 0\\n.previous\");\n";
+  std::string Ko = linkModule(Dir, compile(Dir, "demo.c", Src), "demo.ko");
+  std::string Msg = errorOf(readExportsOf(Ko));
+  EXPECT_NE(Msg.find("'__kflagstab' has 5 bytes for 4 entries of '__ksymtab'"), std::string::npos)
+      << Msg;
+}
+
 TEST(ModuleExports, NoCrcTableMeansNoCrc) {
   TempDir Dir;
   std::string Obj = compile(Dir, "demo.c", moduleSource(Specs, KsymtabForm::Prel32, false));

@@ -15,7 +15,9 @@
 
 namespace modver::test {
 
-enum class KsymtabForm { Prel32, AbsolutePointers };
+// Kflagstab: as Linux 7.1+ writes them, every export in __ksymtab and GPL-ness as a byte in
+// __kflagstab (PREL32 entries).
+enum class KsymtabForm { Prel32, AbsolutePointers, Kflagstab };
 
 struct ExportSpec {
   std::string Symbol;
@@ -36,12 +38,13 @@ inline std::string exportsSource(const std::vector<ExportSpec> &Specs,
                                  KsymtabForm Form = KsymtabForm::Prel32, bool WithCrcs = true) {
   std::string C;
   for (const ExportSpec &S : Specs) {
-    std::string Sec = S.Gpl ? "_gpl" : "";
-    std::string Field = Form == KsymtabForm::Prel32 ? ".long " : ".quad ";
-    std::string Rel = Form == KsymtabForm::Prel32 ? " - ." : "";
+    bool Flags = Form == KsymtabForm::Kflagstab;
+    std::string Sec = S.Gpl && !Flags ? "_gpl" : "";
+    std::string Field = Form != KsymtabForm::AbsolutePointers ? ".long " : ".quad ";
+    std::string Rel = Form != KsymtabForm::AbsolutePointers ? " - ." : "";
     std::string A;
     A += ".section \"___ksymtab" + Sec + "+" + S.Symbol + "\",\"a\"\n";
-    A += Form == KsymtabForm::Prel32 ? ".balign 4\n" : ".balign 8\n";
+    A += Form != KsymtabForm::AbsolutePointers ? ".balign 4\n" : ".balign 8\n";
     A += "__ksymtab_" + S.Symbol + ":\n";
     A += Field + S.Symbol + Rel + "\n";
     A += Field + "__kstrtab_" + S.Symbol + Rel + "\n";
@@ -51,6 +54,9 @@ inline std::string exportsSource(const std::vector<ExportSpec> &Specs,
     A += "__kstrtab_" + S.Symbol + ":\n.asciz \"" + S.Symbol + "\"\n";
     A += "__kstrtabns_" + S.Symbol + ":\n.asciz \"" + S.Namespace + "\"\n";
     A += ".previous\n";
+    if (Flags)
+      A += ".section \"___kflagstab+" + S.Symbol + "\",\"a\"\n.byte " + (S.Gpl ? "1" : "0") +
+           "\n.previous\n";
     if (WithCrcs) {
       A += ".section \"___kcrctab" + Sec + "+" + S.Symbol + "\",\"a\"\n.balign 4\n";
       A += "__crc_" + S.Symbol + ":\n.long " + hex(S.Crc) + "\n.previous\n";
@@ -96,6 +102,7 @@ inline constexpr const char *ModuleLinkerScript = R"(SECTIONS {
   __ksymtab_gpl 0 : { *(SORT(___ksymtab_gpl+*)) }
   __kcrctab 0 : { *(SORT(___kcrctab+*)) }
   __kcrctab_gpl 0 : { *(SORT(___kcrctab_gpl+*)) }
+  __kflagstab 0 : { *(SORT(___kflagstab+*)) }
 }
 )";
 
