@@ -1,6 +1,7 @@
 #include "Check/Report.h"
 
 #include "Support/Error.h"
+#include "Support/Printable.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -34,7 +35,7 @@ void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
                      bool Quiet) {
   for (const ModuleVerdict &V : Verdicts) {
     if (!V.Result) {
-      Err << "modcheck: error: " << V.ReadError << "\n";
+      Err << "modcheck: error: " << oneLine(V.ReadError) << "\n";
       continue;
     }
     for (const Problem &P : V.Result->Problems)
@@ -43,6 +44,10 @@ void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
   }
   if (Quiet)
     return;
+  if (!Kernel.Target)
+    Err << "modcheck: warning: the kernel's ELF target is unknown (a Module.symvers does not "
+           "say it): the modules' machine, class, byte order and OS ABI were not checked; "
+           "give a kernel image or a modversions.o to check them\n";
   VerdictCounts C = countVerdicts(Verdicts);
   Out << C.total() << (C.total() == 1 ? " module" : " modules") << " checked against "
       << (Kernel.Release.empty() ? std::string("the kernel") : Kernel.Release) << ": "
@@ -84,7 +89,11 @@ void printJsonReport(llvm::raw_ostream &Out, llvm::ArrayRef<ModuleVerdict> Verdi
     Modules.push_back(verdictJson(V));
   VerdictCounts C = countVerdicts(Verdicts);
   llvm::json::Object Root{
-      {"kernel", llvm::json::Object{{"release", Kernel.Release}, {"vermagic", Kernel.Vermagic}}},
+      {"kernel", llvm::json::Object{{"release", Kernel.Release},
+                                    {"vermagic", Kernel.Vermagic},
+                                    {"target", Kernel.Target ? llvm::json::Value(
+                                                                   Kernel.Target->describe())
+                                                             : llvm::json::Value(nullptr)}}},
       {"summary", llvm::json::Object{{"compatible", int64_t(C.Compatible)},
                                      {"incompatible", int64_t(C.Incompatible)},
                                      {"forced", int64_t(C.Forced)},
