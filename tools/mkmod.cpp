@@ -4,8 +4,13 @@
 #include "Relink/MkModBatch.h"
 #include "Relink/Relink.h"
 #include "ToolMain/KernelOptions.h"
+#include "Support/Error.h"
+#include "Support/InputFile.h"
+#include "Support/Printable.h"
 #include "ToolMain/ToolMain.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -52,6 +57,19 @@ int main(int Argc, char **Argv) {
   if (int(!Output.empty()) + int(!OutDir.empty()) + int(InPlace) != 1)
     return Report.usage("give exactly one of -o FILE, -O DIR or --in-place");
   Options.InPlace = InPlace;
+  // A module is linked into a file: standard output cannot take it, and a file named "-"
+  // is never what was meant.
+  if (Output == "-")
+    return Report.usage("-o -: mkmod writes modules to files, not to standard output");
+  // As binutils do: the folder an output goes to must exist (with -O, the folder itself; the
+  // subfolders mirroring an input tree are made below it).
+  llvm::StringRef OutFolder = !OutDir.empty() ? llvm::StringRef(OutDir)
+                                              : llvm::sys::path::parent_path(Output);
+  if (!OutFolder.empty() && !llvm::sys::fs::is_directory(OutFolder))
+    return Report.fail(fileError(OutFolder, llvm::sys::fs::exists(OutFolder)
+                                                ? "is not a folder"
+                                                : "No such file or directory (output folders "
+                                                  "are not created)"));
 
   std::vector<MkModItem> Items;
   if (!Output.empty()) {
@@ -65,6 +83,10 @@ int main(int Argc, char **Argv) {
       return Report.fail(Found.takeError());
     Items = std::move(*Found);
   }
+
+  for (const MkModItem &Item : Items)
+    if (llvm::Error E = checkOutputIsNotAnInput(Item.Output, kernelSourceFiles(Sources)))
+      return Report.fail(std::move(E));
 
   auto Db = loadKernelDbOrRunning(Sources);
   if (!Db)
@@ -94,7 +116,7 @@ int main(int Argc, char **Argv) {
     for (const std::string &W : R.Warnings)
       Report.warn(W);
     if (!R.Error.empty())
-      llvm::errs() << "mkmod: error: " << R.Error << "\n";
+      llvm::errs() << "mkmod: error: " << oneLine(R.Error) << "\n";
   }
   MkModSummary Summary = summarize(Results);
   if (!Quiet && Results.size() > 1)

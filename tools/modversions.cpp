@@ -7,6 +7,7 @@
 #include "Database/ModversionsObject.h"
 #include "Support/Error.h"
 #include "Support/FileIO.h"
+#include "Support/InputFile.h"
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 
@@ -67,11 +68,16 @@ int main(int Argc, char **Argv) {
   }
   if (Output.empty())
     return Report.usage("no output: give -o FILE (or --dump FILE)");
+  std::vector<std::string> InputFiles = kernelSourceFiles(Sources);
+  if (!TargetFrom.empty())
+    InputFiles.push_back(TargetFrom);
+  if (llvm::Error E = checkOutputIsNotAnInput(Output, InputFiles))
+    return Report.fail(std::move(E));
   auto Db = loadKernelDbOrRunning(Sources);
   if (!Db)
     return Report.fail(Db.takeError());
   if (!TargetFrom.empty()) {
-    auto Obj = readFile(TargetFrom);
+    auto Obj = readInputFile(TargetFrom);
     if (!Obj)
       return Report.fail(Obj.takeError());
     auto Target = readElfTarget(TargetFrom, (*Obj)->getBuffer());

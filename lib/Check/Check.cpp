@@ -1,7 +1,10 @@
 #include "Check/Check.h"
 
+#include "Support/Printable.h"
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace modver {
@@ -35,6 +38,9 @@ public:
   }
 
   void run() {
+    checkTarget();
+    if (Out.Result == Verdict::Refused && !KeepGoing)
+      return;
     checkModuleLayout();
     if (Out.Result == Verdict::Refused && !KeepGoing)
       return; // the loader stops at the first failed step
@@ -96,18 +102,36 @@ private:
     if (It == RecordOf.end()) {
       Problem &P = add(ProblemKind::NoSymbolVersion, false, Name,
                        (UsesExtended ? "no extended symbol version for " : "no symbol version for ") +
-                           Name);
+                           printable(Name));
       P.KernelCrc = E.Crc;
       P.Exporter = E.Exporter;
       return true;
     }
     if (It->second == E.Crc)
       return true;
-    Problem &P = add(MismatchKind, true, Name, "disagrees about version of symbol " + Name);
+    Problem &P =
+        add(MismatchKind, true, Name, "disagrees about version of symbol " + printable(Name));
     P.ModuleCrc = It->second;
     P.KernelCrc = E.Crc;
     P.Exporter = E.Exporter;
     return false;
+  }
+
+  // elf_validity_check: elf_check_arch compares the machine (and, where the header is read at
+  // all, class and byte order); the OS ABI is compared too because the kernel's own objects
+  // all carry the same one and a module with another was built for another system. A database
+  // from Module.symvers alone does not know the target: then there is nothing to compare, and
+  // the report says so (see printTextReport), rather than guessing x86-64.
+  void checkTarget() {
+    const std::optional<ElfTarget> &Kernel = Db.kernel().Target;
+    const ElfTarget &Mine = M.Target;
+    if (!Kernel)
+      return;
+    if (Mine.loadsInto(*Kernel))
+      return;
+    add(ProblemKind::WrongTarget, true, "",
+        "Invalid architecture in ELF header: " + llvm::utostr(Mine.Machine) + " (module is " +
+            Mine.describe() + ", the kernel is " + Kernel->describe() + ")");
   }
 
   void checkModuleLayout() {
@@ -138,7 +162,7 @@ private:
     }
     if (A != B)
       add(ProblemKind::BadVermagic, true, "",
-          "version magic '" + Mine->str() + "' should be '" + Kernel + "'");
+          "version magic '" + printable(*Mine) + "' should be '" + printable(Kernel) + "'");
   }
 
   // 6.16+: "module:" namespaces are granted by name, never imported; a module naming one in
@@ -179,7 +203,7 @@ private:
         return; // an unresolved weak symbol stays zero
       bool Hidden = Db.find(S.Name) != nullptr;
       Problem &P = add(ProblemKind::UnknownSymbol, true, S.Name,
-                       "Unknown symbol " + S.Name + " (err -2)" +
+                       "Unknown symbol " + printable(S.Name) + " (err -2)" +
                            (Hidden ? " [GPL-only export, module license is not GPL-compatible]"
                                    : ""));
       if (Hidden)
@@ -190,12 +214,14 @@ private:
       // The failed version check comes back as -EINVAL; simplify_symbols logs it too.
       if (Out.Result == Verdict::Refused && !Out.Problems.empty() &&
           Out.Problems.back().Symbol == S.Name)
-        Out.Problems.back().Message += "; Unknown symbol " + S.Name + " (err -22)";
+        Out.Problems.back().Message +=
+            "; Unknown symbol " + printable(S.Name) + " (err -22)";
       return;
     }
     if (!E->Namespace.empty() && !namespaceGranted(E->Namespace)) {
       Problem &P = add(ProblemKind::NamespaceNotImported, !AllowMissingNs, S.Name,
-                       "module uses symbol (" + S.Name + ") from namespace " + E->Namespace +
+                       "module uses symbol (" + printable(S.Name) + ") from namespace " +
+                           printable(E->Namespace) +
                            ", but does not import it.");
       P.Exporter = E->Exporter;
     }
@@ -224,6 +250,7 @@ llvm::StringRef verdictName(Verdict V) {
 
 llvm::StringRef problemKindName(ProblemKind K) {
   switch (K) {
+  case ProblemKind::WrongTarget: return "wrong_target";
   case ProblemKind::BadModuleLayout: return "module_layout";
   case ProblemKind::NoVersions: return "no_versions";
   case ProblemKind::MissingVermagic: return "missing_vermagic";

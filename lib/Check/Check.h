@@ -22,6 +22,7 @@ enum class Verdict {
 };
 
 enum class ProblemKind {
+  WrongTarget,          // ELF class, byte order, machine or OS ABI not the kernel's: refused first
   BadModuleLayout,      // module_layout's CRC differs: refused before anything else
   NoVersions,           // no version table at all: force-load (taint F) or refusal
   MissingVermagic,      // no vermagic in .modinfo: force-load or refusal

@@ -1,6 +1,7 @@
 #include "Check/Report.h"
 
 #include "Support/Error.h"
+#include "Support/Printable.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -43,7 +44,7 @@ void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
                      bool Quiet) {
   for (const ModuleVerdict &V : Verdicts) {
     if (!V.Result) {
-      Err << "modcheck: error: " << V.ReadError << "\n";
+      Err << "modcheck: error: " << oneLine(V.ReadError) << "\n";
       continue;
     }
     for (const Problem &P : V.Result->Problems)
@@ -52,6 +53,10 @@ void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
   }
   if (Quiet)
     return;
+  if (!Kernel.Target)
+    Err << "modcheck: warning: the kernel's ELF target is unknown (a Module.symvers does not "
+           "say it): the modules' machine, class, byte order and OS ABI were not checked; "
+           "give a kernel image or a modversions.o to check them\n";
   VerdictCounts C = countVerdicts(Verdicts);
   Out << C.total() << (C.total() == 1 ? " module" : " modules") << " checked against "
       << (Kernel.Release.empty() ? std::string("the kernel") : Kernel.Release);
@@ -95,7 +100,11 @@ void printJsonReport(llvm::raw_ostream &Out, llvm::ArrayRef<ModuleVerdict> Verdi
   for (const ModuleVerdict &V : Verdicts)
     Modules.push_back(verdictJson(V));
   VerdictCounts C = countVerdicts(Verdicts);
-  llvm::json::Object KernelJson{{"release", Kernel.Release}, {"vermagic", Kernel.Vermagic}};
+  llvm::json::Object KernelJson{
+      {"release", Kernel.Release},
+      {"vermagic", Kernel.Vermagic},
+      {"target", Kernel.Target ? llvm::json::Value(Kernel.Target->describe())
+                               : llvm::json::Value(nullptr)}};
   if (const LoaderModel *L = appliedLoader(Verdicts))
     KernelJson["loader"] = llvm::json::Object{{"generation", L->generationName()},
                                               {"modversions", L->Modversions},

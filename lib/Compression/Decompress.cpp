@@ -7,7 +7,7 @@
 #include "Compression/Decompress.h"
 
 #include "Support/Error.h"
-#include "Support/FileIO.h"
+#include "Support/InputFile.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Endian.h"
@@ -393,7 +393,7 @@ decompress(llvm::StringRef FileName, llvm::StringRef Bytes, Compression C, uint6
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readMaybeCompressed(llvm::StringRef Path,
                                                                         uint64_t MaxOutput) {
-  auto Buf = readFile(Path);
+  auto Buf = readInputFile(Path);
   if (!Buf)
     return Buf.takeError();
   Compression C = detectCompression((*Buf)->getBuffer());

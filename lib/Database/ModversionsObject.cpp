@@ -8,15 +8,29 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 
 namespace modver {
 
+// The files the exports came from, for a message about the database as a whole.
+static std::string sourcesOf(const SymbolDb &Db) {
+  llvm::StringSet<> Seen;
+  std::vector<llvm::StringRef> Names;
+  for (const Export &E : Db.exports())
+    if (!E.Source.empty() && Seen.insert(E.Source).second)
+      Names.push_back(E.Source);
+  if (Names.empty())
+    return "the inputs";
+  return llvm::join(Names, ", ");
+}
+
 llvm::Expected<std::string> writeModversionsObject(const SymbolDb &Db) {
   if (!Db.kernel().Target)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot write modversions.o: the kernel's ELF target is "
-                                   "unknown (give a kernel image or a module of that kernel)");
+    return fileError(sourcesOf(Db),
+                     "cannot write modversions.o: the kernel's ELF target is unknown (a "
+                     "Module.symvers does not say it: add a kernel image, --target-from or a "
+                     "module of that kernel)");
   const ElfTarget &T = *Db.kernel().Target;
   std::vector<VersionRecord> All, Classic;
   All.reserve(Db.size());

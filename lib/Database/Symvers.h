@@ -17,6 +17,14 @@ class raw_ostream;
 
 namespace modver {
 
+// The CRC field of a line: hex, with or without 0x/0X, at most 32 bits. The one CRC parser:
+// what -s accepts, --dump and every other reader of the format accept too.
+bool parseSymversCrc(llvm::StringRef Field, uint32_t &Crc);
+
+// True when Bytes begin like a Module.symvers: a CRC field (by parseSymversCrc), then a TAB.
+// The content decides, whatever the file is called.
+bool looksLikeSymvers(llvm::StringRef Bytes);
+
 // Parse the text of a Module.symvers file. FileName is used for messages ("FILE:LINE: what")
 // and becomes every export's Source. A file whose CRCs are all zero comes from a kernel
 // without CONFIG_MODVERSIONS: its exports get HasCrc = false.

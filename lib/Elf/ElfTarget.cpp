@@ -96,6 +96,14 @@ std::string ElfTarget::describe() const {
     OS << M->Name;
   else
     OS << "machine " << Machine;
+  // Shown only when set: a Linux x86 object leaves them 0 (System V), and targets that differ
+  // only here must not print as two identical descriptions.
+  if (OSABI != 0)
+    OS << ", OS ABI " << unsigned(OSABI);
+  if (ABIVersion != 0)
+    OS << ", ABI version " << unsigned(ABIVersion);
+  if (Flags != 0)
+    OS << ", flags " << llvm::format_hex(Flags, 1);
   return OS.str();
 }
 

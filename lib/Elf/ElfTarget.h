@@ -20,11 +20,20 @@ struct ElfTarget {
 
   // sizeof(unsigned long) on the target: the width of a __versions CRC slot.
   unsigned wordSize() const { return Is64 ? 8 : 4; }
-  // e.g. "ELF64 little-endian x86-64"
+  // e.g. "ELF64 little-endian x86-64"; ", OS ABI 3", ", ABI version 1" and ", flags 0x5000000"
+  // follow when not 0, so two targets that differ never describe alike
   std::string describe() const;
   // The kernel's name for the architecture, its directory under arch/ ("x86", "arm64");
   // empty for machines the kernel has no such name for here.
   llvm::StringRef kernelArch() const;
+
+  // What the kernel's loader compares (elf_check_arch: class, byte order, machine), and the
+  // OS ABI, which every object of one kernel shares: false when a module of this target
+  // cannot load into a kernel of target Kernel.
+  bool loadsInto(const ElfTarget &Kernel) const {
+    return Is64 == Kernel.Is64 && IsLittleEndian == Kernel.IsLittleEndian &&
+           Machine == Kernel.Machine && OSABI == Kernel.OSABI;
+  }
 
   bool operator==(const ElfTarget &O) const {
     return Is64 == O.Is64 && IsLittleEndian == O.IsLittleEndian && Machine == O.Machine &&

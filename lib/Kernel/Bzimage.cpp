@@ -80,15 +80,23 @@ llvm::Expected<KernelPayload> unpackStream(llvm::StringRef Name, llvm::StringRef
   return P;
 }
 
-// The payload the bzImage setup header points to, if the header is sane and it is compressed.
-std::optional<llvm::StringRef> bzImagePayload(llvm::StringRef Bytes) {
+// Where the bzImage setup header says the payload is (start, length), when it has the fields.
+std::optional<std::pair<uint64_t, uint64_t>> bzImagePayloadRange(llvm::StringRef Bytes) {
   if (le16(Bytes, ProtocolVersionOff) < PayloadProtocol)
     return std::nullopt;
   unsigned SetupSects = uint8_t(Bytes[SetupSectsOff]);
   if (SetupSects == 0)
     SetupSects = 4; // the boot protocol's convention for very old images
   uint64_t Start = uint64_t(SetupSects + 1) * 512 + le32(Bytes, PayloadOffsetOff);
-  uint64_t Length = le32(Bytes, PayloadLengthOff);
+  return std::make_pair(Start, uint64_t(le32(Bytes, PayloadLengthOff)));
+}
+
+// The payload the bzImage setup header points to, if the header is sane and it is compressed.
+std::optional<llvm::StringRef> bzImagePayload(llvm::StringRef Bytes) {
+  auto Range = bzImagePayloadRange(Bytes);
+  if (!Range)
+    return std::nullopt;
+  auto [Start, Length] = *Range;
   if (Start > Bytes.size() || Length > Bytes.size() - Start || Length == 0)
     return std::nullopt;
   return Bytes.substr(Start, Length);
@@ -155,6 +163,15 @@ llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::Stri
   }
   if (isBzImage(Bytes)) {
     std::string Version = bootVersion(Bytes);
+    // A copy cut short: the header still says how long the image was. Searching what is left
+    // for a compressed stream could only end in a vaguer message.
+    if (auto Range = bzImagePayloadRange(Bytes))
+      if (Range->second != 0 && Range->first + Range->second > Bytes.size())
+        return fileError(Name, "truncated kernel image: its bzImage header places the "
+                               "compressed kernel at bytes " +
+                                   llvm::Twine(Range->first) + "-" +
+                                   llvm::Twine(Range->first + Range->second) +
+                                   ", the file has " + llvm::Twine(Bytes.size()));
     if (auto Payload = bzImagePayload(Bytes)) {
       Compression C = detectCompression(*Payload);
       if (C != Compression::None) {

@@ -6,7 +6,7 @@
 #include "Kernel/ModuleTree.h"
 #include "Database/ModversionsObject.h"
 #include "Support/Error.h"
-#include "Support/FileIO.h"
+#include "Support/InputFile.h"
 #include "Database/Symvers.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -74,12 +74,8 @@ llvm::Expected<KernelSources> kernelSourcesFor(llvm::StringRef Root, llvm::Strin
                                      "): give --kernel, --symvers or --modversions");
 }
 
-// Module.symvers is text whose first field is a 0x-prefixed CRC; nothing else modver reads
-// starts that way, so the content decides, whatever the file is called.
-static bool looksLikeSymvers(llvm::StringRef Bytes) { return Bytes.starts_with("0x"); }
-
 llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path) {
-  auto Buf = readFile(Path);
+  auto Buf = readInputFile(Path);
   if (!Buf)
     return Buf.takeError();
   llvm::StringRef Bytes = (*Buf)->getBuffer();

@@ -10,7 +10,7 @@
 #include "Elf/ElfFile.h"
 #include "Elf/ElfTarget.h"
 #include "Support/Error.h"
-#include "Support/FileIO.h"
+#include "Support/InputFile.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
@@ -77,14 +77,14 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
 }
 
 llvm::Expected<SymbolDb> readKernelImage(llvm::StringRef Path) {
-  auto Buf = readFile(Path);
+  auto Buf = readInputFile(Path);
   if (!Buf)
     return Buf.takeError();
   return readKernelImageBytes(Path, (*Buf)->getBuffer());
 }
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readKernelElf(llvm::StringRef Path) {
-  auto Buf = readFile(Path);
+  auto Buf = readInputFile(Path);
   if (!Buf)
     return Buf.takeError();
   auto Payload = unpackKernelImage(Path, (*Buf)->getBuffer());

@@ -43,6 +43,14 @@ llvm::Expected<std::vector<ModuleFile>> findModules(llvm::StringRef Dir) {
   for (fs::recursive_directory_iterator It(Dir, EC, /*follow_symlinks=*/false), End;
        It != End && !EC; It.increment(EC)) {
     llvm::StringRef Path = It->path();
+    // The iterator steps over a folder it cannot open and forgets why: the modules in it
+    // would be missing from the database and the verdict, silently. Open it here first.
+    if (It->type() == fs::file_type::directory_file) {
+      fs::directory_iterator Probe(Path, EC, /*follow_symlinks=*/false);
+      if (EC)
+        return fileError(Path, "cannot list: " + EC.message());
+      continue;
+    }
     if (!isModuleFileName(Path))
       continue;
     // With follow_symlinks off, a link reports itself; take it only when it leads to a file.

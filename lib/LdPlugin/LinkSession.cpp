@@ -79,7 +79,7 @@ llvm::Expected<AddedRecords> LinkSession::finish(llvm::StringRef OutputName, con
       if (!Defined.count(S.Name) && Seen.insert(S.Name).second)
         Imports.push_back(S.Name);
 
-  if (Db.kernel().Target && Db.kernel().Target->Machine != Target.Machine)
+  if (Db.kernel().Target && !Target.loadsInto(*Db.kernel().Target))
     return fileError(Inputs.front().Name, "is " + Target.describe() + " but the kernel is " +
                                               Db.kernel().Target->describe());
 

@@ -1,14 +1,14 @@
 #include "Relink/BuildId.h"
 
 #include "Elf/ElfFile.h"
-#include "Support/FileIO.h"
+#include "Support/InputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 
 namespace modver {
 
 static llvm::Expected<std::string> buildIdOf(llvm::StringRef Path) {
-  auto Buf = readFile(Path);
+  auto Buf = readInputFile(Path);
   if (!Buf)
     return Buf.takeError();
   return withElfFile(Path, (*Buf)->getBuffer(), [&](const auto &Elf) -> llvm::Expected<std::string> {

@@ -7,13 +7,15 @@
 // The arguments are GNU ld's -r -T -o, which every ELF linker accepts. One difference is
 // papered over: LLD drops input build IDs, so an LLD program (recognised once, by its
 // --version) is also given the module's ID (see BuildId.h).
+#include "Elf/ElfFile.h"
+#include "Elf/ElfTarget.h"
 #include "Relink/BuildId.h"
 #include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
 #include "Relink/TempOutput.h"
 
 #include "Support/Error.h"
-#include "Support/FileIO.h"
+#include "Support/InputFile.h"
 
 #include <optional>
 #include "llvm/ADT/SmallString.h"
@@ -46,13 +48,63 @@ bool isLld(llvm::StringRef Program) {
   int Status = llvm::sys::ExecuteAndWait(Program, {Program, "--version"}, std::nullopt, Redirects);
   bool Result = false;
   if (Status == 0) {
-    if (auto Buf = readFile(OutPath))
+    if (auto Buf = readInputFile(OutPath))
       Result = (*Buf)->getBuffer().contains("LLD");
     else
       llvm::consumeError(Buf.takeError());
   }
   llvm::sys::fs::remove(OutPath);
   return Result;
+}
+
+// A program that exits 0 may still have written nothing usable (a wrapper that swallowed
+// the link, a disk it did not notice was full): what comes back must be an ELF relocatable
+// of the inputs' target whose section and symbol tables lie inside the file. Messages name
+// the output the link was for, not the temporary file.
+llvm::Error checkLinkerOutput(llvm::StringRef Program, llvm::StringRef Path,
+                              const RelinkJob &Job) {
+  auto Bad = [&](const llvm::Twine &Why) {
+    return fileError(Job.OutputPath, Program + " exited 0 but wrote " + Why);
+  };
+  auto Out = readInputFile(Path);
+  if (!Out)
+    return Bad("nothing readable: " + llvm::toString(Out.takeError()));
+  llvm::StringRef Bytes = (*Out)->getBuffer();
+  if (!looksLikeElf(Bytes))
+    return Bad(Bytes.empty() ? "an empty file" : "a file that is not ELF");
+  auto Type = withElfFile(Job.OutputPath, Bytes, [](const auto &Elf) -> llvm::Expected<unsigned> {
+    auto Sections = Elf.sections();
+    if (!Sections)
+      return Sections.takeError();
+    for (const auto &Sec : *Sections) {
+      if (Sec.sh_type == llvm::ELF::SHT_NOBITS)
+        continue;
+      if (auto Contents = Elf.getSectionContents(Sec); !Contents)
+        return Contents.takeError();
+      if (Sec.sh_type == llvm::ELF::SHT_SYMTAB)
+        if (auto Symbols = Elf.symbols(&Sec); !Symbols)
+          return Symbols.takeError();
+    }
+    return unsigned(Elf.getHeader().e_type);
+  });
+  if (!Type)
+    return Bad("a damaged ELF file: " + llvm::toString(Type.takeError()));
+  if (*Type != llvm::ELF::ET_REL)
+    return Bad("an ELF file that is not relocatable (e_type " + llvm::Twine(*Type) + ")");
+  auto Got = readElfTarget(Job.OutputPath, Bytes);
+  if (!Got)
+    return Got.takeError();
+  if (Job.Inputs.empty())
+    return llvm::Error::success();
+  auto In = readInputFile(Job.Inputs.front());
+  if (!In)
+    return In.takeError();
+  auto Want = readElfTarget(Job.Inputs.front(), (*In)->getBuffer());
+  if (!Want)
+    return Want.takeError();
+  if (!Got->loadsInto(*Want))
+    return Bad(Got->describe() + ", the inputs are " + Want->describe());
+  return llvm::Error::success();
 }
 
 llvm::Error ExternalLinker::link(const RelinkJob &Job) {
@@ -103,17 +155,20 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
     return fileError(Job.OutputPath, "cannot run " + Program + ": " + ExecError);
   if (Status != 0) {
     std::string Log;
-    if (auto Buf = readFile(LogPath))
+    if (auto Buf = readInputFile(LogPath))
       Log = (*Buf)->getBuffer().str();
     else
       llvm::consumeError(Buf.takeError());
-    std::string Line = firstDiagnosticLine(Temp->mentionOutput(Log), Program);
+    std::string Named = Temp->mentionOutput(mentionInputNames(Log, Inputs.Paths, Job));
+    std::string Line = withInputsNamed(firstDiagnosticLine(Named, Program), Named, Job);
     if (Line.empty())
       Line = Status < 0 ? "crashed: " + ExecError
                         : "failed with exit code " + std::to_string(Status) +
                               " and no message";
     return fileError(Job.OutputPath, Program + ": " + Line);
   }
+  if (llvm::Error E = checkLinkerOutput(Program, Temp->path(), Job))
+    return E;
   if (llvm::Error E = restoreMergeFlags(Temp->path(), Inputs.Cleared))
     return E;
   return Temp->commit();

@@ -6,6 +6,7 @@
 #include "Relink/Relink.h"
 
 #include "Support/Error.h"
+#include "Support/InputFile.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
@@ -25,9 +26,11 @@ static bool isFile(const llvm::Twine &Path) {
 static std::string sourceDirFromCMakeCache(llvm::StringRef Dir) {
   llvm::SmallString<256> Cache(Dir);
   llvm::sys::path::append(Cache, "CMakeCache.txt");
-  auto Buf = llvm::MemoryBuffer::getFile(Cache, /*IsText=*/true);
-  if (!Buf)
+  auto Buf = readInputFile(Cache);
+  if (!Buf) {
+    llvm::consumeError(Buf.takeError());
     return {};
+  }
   llvm::SmallVector<llvm::StringRef, 0> Lines;
   (*Buf)->getBuffer().split(Lines, '\n');
   for (llvm::StringRef Line : Lines) {

@@ -142,7 +142,8 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
                                          llvm::Twine(RetCode - 128) + ")");
   }
   if (RetCode != 0 || !Ok) {
-    std::string Line = firstDiagnosticLine(Temp->mentionOutput(Err), LldArgv0);
+    std::string Named = Temp->mentionOutput(mentionInputNames(Err, Inputs->Paths, Job));
+    std::string Line = withInputsNamed(firstDiagnosticLine(Named, LldArgv0), Named, Job);
     if (Line.empty())
       Line = "failed without a message";
     return fileError(Job.OutputPath, "in-process LLD: " + Line);

@@ -2,7 +2,7 @@
 
 #include "Elf/ElfFile.h"
 #include "Support/Error.h"
-#include "Support/FileIO.h"
+#include "Support/InputFile.h"
 
 #include <cerrno>
 #include <cstring>
@@ -49,7 +49,7 @@ static llvm::Expected<std::vector<HeaderPatch>> flagPatches(llvm::StringRef Path
 llvm::Expected<UnmergedInputs> withoutMergeFlags(const std::vector<std::string> &Inputs) {
   UnmergedInputs Out;
   for (const std::string &In : Inputs) {
-    auto Buf = readFile(In);
+    auto Buf = readInputFile(In);
     std::string Copy;
     if (Buf) {
       auto Patches =
@@ -87,7 +87,7 @@ llvm::Error restoreMergeFlags(llvm::StringRef Path, const std::vector<std::strin
     return llvm::Error::success();
   std::vector<HeaderPatch> Patches;
   {
-    auto Buf = readFile(Path);
+    auto Buf = readInputFile(Path);
     if (!Buf)
       return Buf.takeError();
     auto Found =

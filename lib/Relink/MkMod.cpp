@@ -6,6 +6,7 @@
 #include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
 #include "Support/FileIO.h"
+#include "Support/InputFile.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -50,10 +51,6 @@ combine(llvm::ArrayRef<std::string> Names, llvm::ArrayRef<ModuleImports> Objects
   return C;
 }
 
-static bool sameFile(llvm::StringRef A, llvm::StringRef B) {
-  return llvm::sys::fs::equivalent(A, B);
-}
-
 llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
                                              llvm::StringRef Output, const SymbolDb &Db,
                                              const MkModOptions &Options) {
@@ -62,14 +59,16 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   PreparedModule P;
   P.Inputs = Inputs.vec();
   P.Output = Output.str();
-  for (const std::string &In : Inputs)
-    if (!Options.InPlace && sameFile(In, Output))
-      return fileError(Output, "is also an input; an input is never overwritten unless "
-                               "--in-place is given");
+  if (!Options.InPlace)
+    if (llvm::Error E = checkOutputIsNotAnInput(Output, Inputs))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     llvm::toString(std::move(E)) +
+                                         "; an input is never overwritten unless --in-place "
+                                         "is given");
 
   std::vector<ModuleImports> Objects;
   for (const std::string &In : Inputs) {
-    auto Raw = readFile(In);
+    auto Raw = readInputFile(In);
     if (!Raw)
       return Raw.takeError();
     llvm::StringRef Bytes = (*Raw)->getBuffer();
@@ -102,7 +101,7 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   auto Combined = combine(Inputs, Objects);
   if (!Combined)
     return Combined.takeError();
-  if (Db.kernel().Target && Db.kernel().Target->Machine != Combined->Target.Machine)
+  if (Db.kernel().Target && !Combined->Target.loadsInto(*Db.kernel().Target))
     return fileError(Inputs[0], "is " + Combined->Target.describe() +
                                     " but the kernel is " + Db.kernel().Target->describe());
 
@@ -152,16 +151,20 @@ llvm::Error requireModversions(const SymbolDb &Db) {
 }
 
 llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath) {
+  // Messages name the user's inputs, and the generated object for what follows them.
+  std::vector<std::string> Names = M.Inputs;
+  while (Names.size() < M.LinkInputs.size())
+    Names.push_back("<version records for " + M.Output + ">");
   Compression C = compressionForSuffix(M.Output);
   if (C == Compression::None)
-    return L.link({M.LinkInputs, M.Output, ScriptPath.str()});
+    return L.link({M.LinkInputs, M.Output, ScriptPath.str(), Names});
 
   auto Linked = TempFile::reserve("linked", "ko");
   if (!Linked)
     return inFile(M.Output, Linked.takeError());
-  if (llvm::Error E = L.link({M.LinkInputs, Linked->path(), ScriptPath.str()}))
+  if (llvm::Error E = L.link({M.LinkInputs, Linked->path(), ScriptPath.str(), Names}))
     return E;
-  auto Bytes = readFile(Linked->path());
+  auto Bytes = readInputFile(Linked->path());
   if (!Bytes)
     return Bytes.takeError();
   auto Packed = compress(M.Output, (*Bytes)->getBuffer(), C);

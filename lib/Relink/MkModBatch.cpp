@@ -4,6 +4,7 @@
 #include "Support/Error.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -28,6 +29,16 @@ llvm::Expected<std::vector<MkModItem>> itemsForOutputDir(llvm::ArrayRef<std::str
       return Found.takeError();
     for (const ModuleFile &M : *Found)
       Items.push_back({{M.Path}, joinPath(OutDir, M.RelativePath)});
+  }
+  // Two inputs with one output name (a/x.ko and b/x.ko): the second would replace the first
+  // and the run would still count both as written. Refused before anything is written.
+  llvm::StringMap<size_t> First;
+  for (size_t I = 0; I < Items.size(); ++I) {
+    auto [It, Inserted] = First.try_emplace(Items[I].Output, I);
+    if (!Inserted)
+      return fileError(Items[I].Output, "would be written twice, from " +
+                                            Items[It->second].Inputs.front() + " and from " +
+                                            Items[I].Inputs.front());
   }
   return Items;
 }

@@ -23,7 +23,20 @@ struct RelinkJob {
   std::vector<std::string> Inputs; // ELF relocatables on disk, in link order
   std::string OutputPath;          // written atomically; an existing file is replaced
   std::string ScriptPath;          // passed as -T (see findLinkerScript)
+  // What messages call each input, in the order of Inputs: the user's file behind a
+  // decompressed staging copy. Empty (or shorter): the path in Inputs.
+  std::vector<std::string> InputNames;
 };
+
+// A linker's Message with every mention of a file it was handed (Linked[I], the I-th input or
+// a private copy of it) and of Job.Inputs[I] replaced by Job.InputNames[I]: the staging files
+// are gone when the message is read, the user's files are not.
+std::string mentionInputNames(std::string Message, const std::vector<std::string> &Linked,
+                              const RelinkJob &Job);
+
+// Line (the first line of a linker's Message) with " (in A, B)" added when it names none of
+// the inputs but the lines after it do (LLD's "duplicate symbol: X", then ">>> defined at").
+std::string withInputsNamed(std::string Line, llvm::StringRef Message, const RelinkJob &Job);
 
 class Linker {
 public:

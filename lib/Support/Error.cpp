@@ -1,5 +1,7 @@
 #include "Support/Error.h"
 
+#include "Support/Printable.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Format.h"
@@ -8,25 +10,7 @@
 namespace modver {
 
 // Messages are one line: names taken from the input (a symbol in .modver.db, a section name)
-// may hold newlines or other control characters, which are escaped here.
-static std::string oneLine(std::string Msg) {
-  if (llvm::none_of(Msg, [](char C) { return (unsigned char)C < 0x20 && C != '\t'; }) &&
-      !llvm::is_contained(Msg, '\x7f'))
-    return Msg;
-  std::string Out;
-  llvm::raw_string_ostream OS(Out);
-  for (char C : Msg) {
-    if (C == '\n')
-      OS << "\\n";
-    else if (C == '\r')
-      OS << "\\r";
-    else if (((unsigned char)C < 0x20 && C != '\t') || C == '\x7f')
-      OS << "\\x" << llvm::format_hex_no_prefix((unsigned char)C, 2);
-    else
-      OS << C;
-  }
-  return OS.str();
-}
+// may hold newlines or other control characters, which oneLine escapes.
 
 llvm::Error fileError(const llvm::Twine &File, const llvm::Twine &What) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -43,7 +27,7 @@ llvm::Error inFile(const llvm::Twine &File, llvm::Error E) {
   std::string Name = File.str();
   std::string Msg = llvm::toString(std::move(E));
   if (llvm::StringRef(Msg).starts_with(Name + ":"))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), oneLine(std::move(Msg)));
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), oneLine(Msg));
   return fileError(Name, Msg);
 }
 

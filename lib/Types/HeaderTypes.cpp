@@ -2,6 +2,7 @@
 
 #include "Kernel/KernelImage.h"
 #include "Support/Error.h"
+#include "Support/InputFile.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/STLExtras.h"
@@ -164,10 +165,17 @@ llvm::Error HeaderTypes::scanDir(llvm::StringRef Dir) {
        It != End && !EC; It.increment(EC)) {
     if (!llvm::StringRef(It->path()).ends_with(".h"))
       continue;
-    auto Buf = llvm::MemoryBuffer::getFile(It->path(), /*IsText=*/false,
-                                           /*RequiresNullTerminator=*/false);
-    if (!Buf)
-      continue; // a dangling link or an unreadable file among thousands: skip it
+    auto Buf = readInputFile(It->path());
+    if (!Buf) {
+      // A FIFO or a device named *.h is refused like any such input; a dangling link or an
+      // unreadable file among thousands is skipped.
+      llvm::sys::fs::file_status St;
+      if (!llvm::sys::fs::status(It->path(), St) &&
+          St.type() != llvm::sys::fs::file_type::regular_file)
+        return Buf.takeError();
+      llvm::consumeError(Buf.takeError());
+      continue;
+    }
     scanText((*Buf)->getBuffer());
     ++Files;
   }
@@ -233,9 +241,11 @@ std::string insideRoot(llvm::StringRef Root, llvm::StringRef Path) {
 std::string includedTree(llvm::StringRef Root, llvm::StringRef Dir) {
   llvm::SmallString<256> Makefile(Dir);
   llvm::sys::path::append(Makefile, "Makefile");
-  auto Buf = llvm::MemoryBuffer::getFile(Makefile);
-  if (!Buf)
+  auto Buf = readInputFile(Makefile);
+  if (!Buf) {
+    llvm::consumeError(Buf.takeError());
     return {};
+  }
   llvm::StringRef Line = (*Buf)->getBuffer().split('\n').first.trim();
   if (!Line.consume_front("include ") || !Line.ends_with("/Makefile"))
     return {};

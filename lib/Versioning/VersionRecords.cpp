@@ -1,6 +1,7 @@
 #include "Versioning/VersionRecords.h"
 
 #include "Module/ModuleInfo.h"
+#include "Support/Printable.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
@@ -106,14 +107,15 @@ GuardVerdict checkCompiledAgainst(const CompiledAgainst &Object,
 
   llvm::StringRef ObjRelease = releaseOfVermagic(Object.Vermagic);
   if (!ObjRelease.empty() && !K.Release.empty() && ObjRelease != K.Release)
-    V.Refusals.push_back("it was compiled against kernel " + ObjRelease.str() +
+    V.Refusals.push_back("it was compiled against kernel " + printable(ObjRelease) +
                          " (vermagic) but the database describes " + K.Release +
                          ": records from another kernel would hide an ABI mismatch; rebuild it "
                          "against " + K.Release + "'s headers");
   if (!Object.Vermagic.empty() && !K.Vermagic.empty() &&
       flagsOfVermagic(Object.Vermagic) != flagsOfVermagic(K.Vermagic))
-    V.Refusals.push_back("its vermagic '" + Object.Vermagic + "' does not match the kernel's '" +
-                         K.Vermagic + "' after the release: the kernel would refuse it");
+    V.Refusals.push_back("its vermagic '" + printable(Object.Vermagic) +
+                         "' does not match the kernel's '" + printable(K.Vermagic) +
+                         "' after the release: the kernel would refuse it");
 
   if (Object.Records) {
     llvm::StringSet<> Imported;

@@ -15,9 +15,11 @@
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <map>
 #include <optional>
 #include <string>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -45,6 +47,10 @@ inline constexpr bool UnderAsan = false;
 struct ChildLimits {
   uint64_t AddressSpace = 0; // RLIMIT_AS in bytes; 0: unlimited
   uint64_t FileSize = 0;     // RLIMIT_FSIZE in bytes; 0: unlimited
+  // Run without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so that a chmod 000 file or folder
+  // is unreadable to a child run by root too.
+  bool NoFileOverride = false;
+  unsigned WallSeconds = 0; // SIGALRM after this long (a blocked open becomes a failure)
 };
 
 struct ChildResult {
@@ -83,6 +89,12 @@ inline ChildResult runLimited(const TempDir &Scratch, const std::vector<std::str
       struct rlimit L = {Limits.FileSize, Limits.FileSize};
       setrlimit(RLIMIT_FSIZE, &L);
     }
+    // Dropped from the bounding set: root's capabilities after execv come from it.
+    if (Limits.NoFileOverride && (prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0 ||
+                                  prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0))
+      _exit(126);
+    if (Limits.WallSeconds)
+      alarm(Limits.WallSeconds); // kept across execv
     std::vector<char *> Args;
     for (const std::string &A : Argv)
       Args.push_back(const_cast<char *>(A.c_str()));

@@ -112,6 +112,44 @@ Spec symversCase(Env &E, const std::string &Text, std::vector<std::string> Words
   return S;
 }
 
+// A FIFO nobody writes to: opening it for reading the usual way blocks forever.
+std::string fifo(Env &E, const std::string &Name) {
+  std::string P = E.Dir.file(Name);
+  EXPECT_EQ(::mkfifo(P.c_str(), 0600), 0);
+  return P;
+}
+
+// A special file given where a regular file is read: refused before it is read, quickly.
+Spec specialInput(std::vector<std::string> Argv, const std::string &Special,
+                  std::vector<std::string> Inputs, const std::string &Out) {
+  Spec S;
+  S.Argv = std::move(Argv);
+  S.Inputs = std::move(Inputs);
+  S.Output = Out;
+  S.NamedFile = Special;
+  S.Words = {"not a regular file"};
+  S.Limits.WallSeconds = 60;
+  return S;
+}
+
+// A copy of the compiled module at Dir/Rel (folders made).
+std::string copyModule(Env &E, const std::string &Rel) {
+  std::string P = E.Dir.file(Rel);
+  llvm::sys::fs::create_directories(llvm::sys::path::parent_path(P));
+  EXPECT_FALSE(llvm::sys::fs::copy_file(E.Object, P));
+  return P;
+}
+
+// A "linker" that exits 0 after writing Content (a shell command on $out, the -o argument).
+std::string fakeLinker(Env &E, const std::string &Name, const std::string &Write) {
+  std::string P = E.Dir.write(Name, "#!/bin/sh\nout=\nlast=\nwhile [ $# -gt 0 ]; do\n"
+                                    "  if [ \"$1\" = -o ]; then out=$2; shift; fi\n"
+                                    "  last=$1; shift\ndone\n" +
+                                        Write + "\nexit 0\n");
+  ::chmod(P.c_str(), 0755);
+  return P;
+}
+
 // An output that is not a regular file: the run gives Exit and the node stays what it was.
 Spec deviceOutput(Env &E, const std::string &Device, int Exit, std::vector<std::string> Words) {
   Spec S;
@@ -337,6 +375,197 @@ const std::map<std::string, Case> &cases() {
          S.NamedFile = "";
          S.AllowWarnings = true;
          S.Limits.FileSize = 1024;
+         return S;
+       }},
+      // --- special files as inputs (issue 16, class 1)
+      {"FifoModuleForModcheck",
+       [](Env &E) {
+         std::string F = fifo(E, "fifo.ko");
+         return specialInput({toolPath("modcheck"), "-q", "-s", E.Symvers, F}, F, {E.Symvers},
+                             "");
+       }},
+      {"FifoKernel",
+       [](Env &E) {
+         std::string F = fifo(E, "vmlinuz");
+         return specialInput({toolPath("modversions"), "-k", F, "-o", E.Out}, F, {}, E.Out);
+       }},
+      {"FifoSymvers",
+       [](Env &E) {
+         std::string F = fifo(E, "Module.symvers");
+         return specialInput(E.modversions("-s", F), F, {E.Object}, E.Out);
+       }},
+      {"FifoKernelConfig",
+       [](Env &E) {
+         std::string F = fifo(E, "config");
+         std::vector<std::string> Argv = E.modversions("-s", E.Symvers);
+         Argv.insert(Argv.begin() + 1, {"--kernel-config", F});
+         return specialInput(Argv, F, {E.Symvers, E.Object}, E.Out);
+       }},
+      {"FifoModuleForMkmod",
+       [](Env &E) {
+         std::string F = fifo(E, "fifo.o");
+         Spec S = specialInput(E.mkmod(F), F, {E.Symvers}, E.Out);
+         S.AllowWarnings = true;
+         return S;
+       }},
+      {"DevZeroSymvers",
+       [](Env &E) {
+         Spec S = specialInput(E.modversions("-s", "/dev/zero"), "/dev/zero", {E.Object}, E.Out);
+         S.Limits.AddressSpace = UnderAsan ? 0 : AddressSpaceLimit;
+         return S;
+       }},
+      {"DevUrandomModule",
+       [](Env &E) {
+         Spec S = specialInput({toolPath("modcheck"), "-q", "-s", E.Symvers, "/dev/urandom"},
+                               "/dev/urandom", {E.Symvers}, "");
+         S.Limits.AddressSpace = UnderAsan ? 0 : AddressSpaceLimit;
+         return S;
+       }},
+      // --- odd Module.symvers (class 3) and what messages echo of it (class 6)
+      {"SymversCrOnlyLines",
+       [](Env &E) {
+         return symversCase(E,
+                            "0x1\ta\tvmlinux\tEXPORT_SYMBOL\t\r"
+                            "0x2\tb\tvmlinux\tEXPORT_SYMBOL\t\r",
+                            {":1: carriage return"});
+       }},
+      {"SymversSixFields",
+       [](Env &E) {
+         return symversCase(E, "0x1\ta\tvmlinux\tEXPORT_SYMBOL\tNS\textra\n",
+                            {":1: expected 5 tab-separated fields, found 6"});
+       }},
+      {"SymversNulInName",
+       [](Env &E) {
+         return symversCase(E, std::string("0x1\tfo\0o\tvmlinux\tEXPORT_SYMBOL\t\n", 32),
+                            {":1: NUL byte"});
+       }},
+      {"SymversByteOrderMark",
+       [](Env &E) {
+         return symversCase(E, "\xef\xbb\xbf" "0x1\ta\tvmlinux\tEXPORT_SYMBOL\t\n",
+                            {"bad CRC '\\xef\\xbb\\xbf0x1'"});
+       }},
+      {"UnreadableFolderInModuleTree",
+       [](Env &E) {
+         copyModule(E, "tree/a.ko");
+         copyModule(E, "tree/locked/b.ko");
+         std::string Locked = E.Dir.file("tree/locked");
+         ::chmod(Locked.c_str(), 0);
+         Spec S;
+         S.Argv = {toolPath("modcheck"), "-q", "-s", E.Symvers, E.Dir.file("tree")};
+         S.Inputs = {E.Symvers};
+         S.NamedFile = Locked;
+         S.Words = {"Permission denied"};
+         S.Limits.NoFileOverride = true;
+         return S;
+       }},
+      // --- inputs lost (class 4)
+      {"OutputIsTheSymvers",
+       [](Env &E) {
+         Spec S = symversCase(E, readWhole(E.Symvers), {"is also an input"});
+         S.Argv.back() = S.Inputs.front();
+         S.Output = "";
+         return S;
+       }},
+      {"OutputIsASymlinkToAnInput",
+       [](Env &E) {
+         std::string Link = E.Dir.file("link.o");
+         EXPECT_EQ(::symlink(E.Symvers.c_str(), Link.c_str()), 0);
+         Spec S;
+         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o",
+                   Link};
+         S.Inputs = {E.Symvers, E.Object};
+         S.NamedFile = Link;
+         S.Words = {"is also an input"};
+         return S;
+       }},
+      {"OutputIsAHardLinkToAnInput",
+       [](Env &E) {
+         std::string Link = E.Dir.file("hard.o");
+         EXPECT_EQ(::link(E.Object.c_str(), Link.c_str()), 0);
+         Spec S;
+         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o",
+                   Link};
+         S.Inputs = {E.Symvers, E.Object};
+         S.NamedFile = Link;
+         S.Words = {"is also an input"};
+         return S;
+       }},
+      {"MkmodOutputIsTheSymvers",
+       [](Env &E) {
+         Spec S = moduleCase(E, E.Object, {"is also an input"});
+         S.Argv.back() = E.Symvers;
+         S.Inputs = {E.Object, E.Symvers};
+         S.Output = "";
+         S.NamedFile = E.Symvers;
+         return S;
+       }},
+      {"MkmodCollidingOutputs",
+       [](Env &E) {
+         std::string A = copyModule(E, "a/x.o"), B = copyModule(E, "b/x.o");
+         Spec S;
+         S.Argv = {toolPath("mkmod"), "-q", "-s", E.Symvers, "-O", E.OutDir, A, B};
+         S.Inputs = {A, B, E.Symvers};
+         S.NamedFile = E.OutDir + "/x.o";
+         S.Words = {"written twice"};
+         return S;
+       }},
+      {"LinkerWritesNonElf",
+       [](Env &E) {
+         Spec S = moduleCase(E, E.Object, {"exited 0 but wrote a file that is not ELF"});
+         S.Argv.insert(S.Argv.end(),
+                       {"--linker", fakeLinker(E, "fake-ld", "echo garbage > \"$out\"")});
+         S.NamedFile = E.Out;
+         S.AllowWarnings = true;
+         return S;
+       }},
+      {"LinkerWritesTruncatedElf",
+       [](Env &E) {
+         Spec S = moduleCase(E, E.Object, {"exited 0 but wrote a damaged ELF file"});
+         std::string Ld = fakeLinker(E, "cut-ld", "head -c 400 \"$last\" > \"$out\"");
+         S.Argv.insert(S.Argv.end(), {"--linker", Ld});
+         S.NamedFile = E.Out;
+         S.AllowWarnings = true;
+         return S;
+       }},
+      // --- messages (class 6)
+      {"UnknownTargetNamesTheSymvers",
+       [](Env &E) {
+         Spec S;
+         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "-o", E.Out};
+         S.Inputs = {E.Symvers};
+         S.Output = E.Out;
+         S.NamedFile = E.Symvers;
+         S.Words = {"ELF target is unknown"};
+         return S;
+       }},
+      {"TruncatedBzImage",
+       [](Env &E) {
+         // A bzImage setup header (boot protocol 2.15) whose payload runs past the file's end.
+         std::string Img(4096, '\0');
+         Img[0x1f1] = 1;
+         Img.replace(0x202, 4, "HdrS");
+         Img[0x206] = 0x0f, Img[0x207] = 0x02;
+         Img[0x24c] = 0x00, Img[0x24d] = 0x00, Img[0x24e] = 0x10; // 1 MiB
+         std::string Bad = E.Dir.write("vmlinuz", Img);
+         Spec S;
+         S.Argv = {toolPath("modversions"), "-k", Bad, "-o", E.Out};
+         S.Inputs = {Bad};
+         S.Output = E.Out;
+         S.NamedFile = Bad;
+         S.Words = {"truncated kernel image"};
+         return S;
+       }},
+      // --- small conventions (class 7)
+      {"MkmodMissingOutputFolder",
+       [](Env &E) {
+         std::string Missing = E.Dir.file("nowhere/out.ko");
+         Spec S = moduleCase(E, E.Object, {"No such file or directory"});
+         S.Argv.back() = Missing;
+         S.Output = Missing;
+         S.NamedFile = E.Dir.file("nowhere");
+         S.After = [Missing](const ChildResult &) {
+           EXPECT_FALSE(llvm::sys::fs::exists(llvm::sys::path::parent_path(Missing)));
+         };
          return S;
        }},
       {"DevFullOutput",

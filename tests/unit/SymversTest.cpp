@@ -69,10 +69,12 @@ TEST(Symvers, LastLineWithoutNewlineAndEmptyFile) {
   EXPECT_TRUE(Empty->empty());
 }
 
-TEST(Symvers, NamespaceTakesTextAfterFifthTab) {
+// modpost's read_dump would take "NS\textra" as the namespace; no namespace holds a TAB, so
+// such a line is damage and is refused (issue 16).
+TEST(Symvers, SixthFieldIsRefused) {
   auto Db = readSymvers("s", "0x1\ta\tvmlinux\tEXPORT_SYMBOL\tNS\textra\n");
-  ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
-  EXPECT_EQ(Db->find("a")->Namespace, "NS\textra");
+  ASSERT_FALSE(bool(Db));
+  EXPECT_EQ(llvm::toString(Db.takeError()), "s:1: expected 5 tab-separated fields, found 6");
 }
 
 TEST(Symvers, CrcForms) {

@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
 namespace modver {
 
 // --kernel, --symvers, --modules; each takes one value per use and may be repeated, so that a
@@ -21,6 +24,15 @@ inline void addKernelSourceOptions(CLI::App &App, KernelSources &Sources) {
   App.add_option("--kernel-config", Sources.Config,
                  "the kernel's .config (default: config-<release> or .config found beside the "
                  "kernel file)");
+}
+
+// The files the options name (not the folders): what an output must never be.
+inline std::vector<std::string> kernelSourceFiles(const KernelSources &Sources) {
+  std::vector<std::string> Files = Sources.Kernels;
+  Files.insert(Files.end(), Sources.Symvers.begin(), Sources.Symvers.end());
+  if (!Sources.Config.empty())
+    Files.push_back(Sources.Config);
+  return Files;
 }
 
 } // namespace modver

@@ -38,6 +38,11 @@ inline void addVersionFlag(CLI::App &App) {
   App.set_version_flag("-V,--version", std::string(App.get_name()) + " (modver) " MODVER_VERSION);
 }
 
+// After CLI11 gave up: --help and --version print and give 0; any other parse error becomes
+// the one line "<tool>: error: <what> (see --help)" and ExitUsage (CLI11's own report is two
+// lines without the tool's name).
+int parseFailed(CLI::App &App, const CLI::ParseError &E);
+
 // CLI11_PARSE, with the documented exit codes: 0 after --help/--version, ExitUsage on a bad
 // command line.
 #define CLI11_PARSE_TOOL(App, Argc, Argv)                                                     \
@@ -46,8 +51,7 @@ inline void addVersionFlag(CLI::App &App) {
     try {                                                                                    \
       (App).parse((Argc), (Argv));                                                           \
     } catch (const CLI::ParseError &E) {                                                     \
-      int Code = (App).exit(E);                                                              \
-      return Code == 0 ? ::modver::ExitOk : ::modver::ExitUsage;                             \
+      return ::modver::parseFailed((App), E);                                                \
     }                                                                                        \
   } while (0)
 

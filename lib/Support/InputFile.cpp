@@ -1,0 +1,96 @@
+#include "Support/InputFile.h"
+
+#include "Support/Error.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace modver {
+
+namespace {
+
+const char *kindOf(mode_t Mode) {
+  if (S_ISDIR(Mode))
+    return "is a directory, expected a file";
+  if (S_ISFIFO(Mode))
+    return "is a FIFO, not a regular file";
+  if (S_ISCHR(Mode))
+    return "is a character device, not a regular file";
+  if (S_ISBLK(Mode))
+    return "is a block device, not a regular file";
+  if (S_ISSOCK(Mode))
+    return "is a socket, not a regular file";
+  return "is not a regular file";
+}
+
+// An open descriptor, closed on every path out.
+struct Fd {
+  int N = -1;
+  ~Fd() {
+    if (N >= 0)
+      ::close(N);
+  }
+};
+
+// Open Path for reading without blocking (a FIFO with no writer would block a plain open) and
+// make sure it is a regular file: the check is on what was opened, so a path swapped between
+// a stat and the open cannot slip through.
+llvm::Error openRegular(llvm::StringRef Path, Fd &F, struct stat &St) {
+  std::string P = Path.str();
+  do
+    F.N = ::open(P.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  while (F.N < 0 && errno == EINTR);
+  if (F.N < 0)
+    return fileError(Path, std::strerror(errno));
+  if (::fstat(F.N, &St) != 0)
+    return fileError(Path, std::strerror(errno));
+  if (!S_ISREG(St.st_mode))
+    return fileError(Path, kindOf(St.st_mode));
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Error checkInputFile(llvm::StringRef Path) {
+  Fd F;
+  struct stat St;
+  return openRegular(Path, F, St);
+}
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRef Path) {
+  if (Path == "-") {
+    auto Buf = llvm::MemoryBuffer::getSTDIN();
+    if (!Buf)
+      return fileError("<stdin>", Buf.getError().message());
+    return std::move(*Buf);
+  }
+  Fd F;
+  struct stat St;
+  if (llvm::Error E = openRegular(Path, F, St))
+    return std::move(E);
+  auto Buf = llvm::MemoryBuffer::getOpenFile(F.N, Path, uint64_t(St.st_size),
+                                             /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return fileError(Path, Buf.getError().message());
+  return std::move(*Buf);
+}
+
+llvm::Error checkOutputIsNotAnInput(llvm::StringRef Output, llvm::ArrayRef<std::string> Inputs) {
+  struct stat Out;
+  if (Output == "-" || ::stat(Output.str().c_str(), &Out) != 0)
+    return llvm::Error::success();
+  for (const std::string &In : Inputs) {
+    struct stat St;
+    if (In == "-" || ::stat(In.c_str(), &St) != 0)
+      continue;
+    if (St.st_dev == Out.st_dev && St.st_ino == Out.st_ino)
+      return fileError(Output, In == Output ? std::string("is also an input")
+                                            : "is also an input (as " + In + ")");
+  }
+  return llvm::Error::success();
+}
+
+} // namespace modver

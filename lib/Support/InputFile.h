@@ -1,0 +1,32 @@
+// Reading an input: the one door every file a tool reads goes through.
+//
+// Only regular files are read (and "-", standard input). A FIFO would block the open forever,
+// /dev/zero or /dev/urandom would grow a buffer until memory runs out, a tape or a terminal
+// has side effects: such a path is refused with one line naming it, before a byte is read.
+#pragma once
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+#include <string>
+
+namespace modver {
+
+// Read the whole regular file at Path ("-": standard input). A missing or unreadable path, a
+// directory, a FIFO, a device or a socket is an error "PATH: why".
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRef Path);
+
+// The same check without reading: success when Path names a regular file that can be opened
+// for reading. For inputs handed to another program (an external linker).
+llvm::Error checkInputFile(llvm::StringRef Path);
+
+// Refuse to write Output when it is one of Inputs: the same file through another name, a
+// symbolic link or a hard link too (device and inode are compared). "-" (standard output) and
+// an output that does not exist yet are never an input. The message names Output and the
+// input it is.
+llvm::Error checkOutputIsNotAnInput(llvm::StringRef Output, llvm::ArrayRef<std::string> Inputs);
+
+} // namespace modver
