@@ -5,6 +5,7 @@
 #include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
 #include "Support/FileIO.h"
+#include "Support/OutputFile.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -61,6 +62,7 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   PreparedModule P;
   P.Inputs = Inputs.vec();
   P.Output = Output.str();
+  P.KeepMode = Options.InPlace;
   for (const std::string &In : Inputs)
     if (!Options.InPlace && sameFile(In, Output))
       return fileError(Output, "is also an input; an input is never overwritten unless "
@@ -141,7 +143,7 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
 llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath) {
   Compression C = compressionForSuffix(M.Output);
   if (C == Compression::None)
-    return L.link({M.LinkInputs, M.Output, ScriptPath.str()});
+    return L.link({M.LinkInputs, M.Output, ScriptPath.str(), M.KeepMode});
 
   auto Linked = TempFile::reserve("linked", "ko");
   if (!Linked)
@@ -154,7 +156,7 @@ llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath)
   auto Packed = compress(M.Output, (*Bytes)->getBuffer(), C);
   if (!Packed)
     return Packed.takeError();
-  return writeFileAtomically(M.Output, *Packed);
+  return writeFileAtomically(M.Output, *Packed, {/*Dash=*/false, M.KeepMode});
 }
 
 } // namespace modver
