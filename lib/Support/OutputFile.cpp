@@ -51,9 +51,16 @@ llvm::Expected<OutputFile> OutputFile::create(llvm::StringRef Path, OutputOption
   }
   // Created with 0666: the kernel applies the umask (or the folder's default ACL), which is
   // exactly what any new build product gets, without reading the process umask.
+  std::string Model;
+  if (Direct) {
+    llvm::sys::path::append(Dir, "modver-out-%%%%%%");
+    Model = std::string(Dir);
+    llvm::sys::path::remove_filename(Dir);
+  } else {
+    Model = tempModel(Dir, llvm::sys::path::filename(Path));
+  }
   auto Temp = llvm::sys::fs::TempFile::create(
-      tempModel(Dir, Direct ? "modver-out" : llvm::sys::path::filename(Path)),
-      llvm::sys::fs::all_read | llvm::sys::fs::all_write);
+      Model, llvm::sys::fs::all_read | llvm::sys::fs::all_write);
   if (!Temp)
     return fileError(Path, "cannot create a temporary file in '" + Dir +
                                "': " + llvm::toString(Temp.takeError()));
