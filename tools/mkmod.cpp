@@ -18,7 +18,7 @@
 
 using namespace modver;
 
-int main(int Argc, char **Argv) {
+static int run(int Argc, char **Argv) {
   CLI::App App{"Give a module the symbol version records of the kernel it was compiled "
                "against, by relinking it (ld -r) with a versions object: no compiler, no "
                "kernel tree.",
@@ -124,3 +124,5 @@ int main(int Argc, char **Argv) {
                  << " refused, " << Summary.Failed << " failed\n";
   return Summary.exitCode();
 }
+
+int main(int Argc, char **Argv) { return finishStdout("mkmod", run(Argc, Argv)); }

@@ -29,7 +29,7 @@ static BatchOptions batchOptions(unsigned Jobs, bool Quiet) {
   return B;
 }
 
-int main(int Argc, char **Argv) {
+static int run(int Argc, char **Argv) {
   CLI::App App{"Tell whether modules would load into a kernel, by the kernel loader's own "
                "rules (module_layout, symbol CRCs, vermagic, GPL-only exports, namespaces).",
                "modcheck"};
@@ -151,3 +151,5 @@ int main(int Argc, char **Argv) {
     printExplanations(llvm::outs(), Why);
   return exitCodeFor(Verdicts);
 }
+
+int main(int Argc, char **Argv) { return finishStdout("modcheck", run(Argc, Argv)); }

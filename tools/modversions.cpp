@@ -8,6 +8,7 @@
 #include "Support/Error.h"
 #include "Support/FileIO.h"
 #include "Support/InputFile.h"
+#include "Support/OutputFile.h"
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 
@@ -17,7 +18,7 @@
 
 using namespace modver;
 
-int main(int Argc, char **Argv) {
+static int run(int Argc, char **Argv) {
   CLI::App App{"Build a kernel's symbol version database (modversions.o) from vmlinux, a "
                "compressed vmlinuz, Module.symvers files and exporting modules.",
                "modversions"};
@@ -92,7 +93,9 @@ int main(int Argc, char **Argv) {
   auto Bytes = writeModversionsObject(*Db);
   if (!Bytes)
     return Report.fail(Bytes.takeError());
-  if (llvm::Error E = writeFileAtomically(Output, *Bytes))
+  if (llvm::Error E = writeFileAtomically(Output, *Bytes, {/*Dash=*/true}))
     return Report.fail(std::move(E));
   return ExitOk;
 }
+
+int main(int Argc, char **Argv) { return finishStdout("modversions", run(Argc, Argv)); }

@@ -12,10 +12,11 @@
 #include "Relink/BuildId.h"
 #include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
-#include "Relink/TempOutput.h"
+#include "Relink/LinkerOutput.h"
 
 #include "Support/Error.h"
 #include "Support/InputFile.h"
+#include "Support/TempFile.h"
 
 #include <optional>
 #include "llvm/ADT/SmallString.h"
@@ -39,21 +40,22 @@ private:
 // Whether Program is LLD: its --version says "LLD" ("Debian LLD 22.1.8 (compatible with GNU
 // linkers)"); GNU ld says "GNU ld". A program that cannot say is treated as not LLD.
 bool isLld(llvm::StringRef Program) {
-  llvm::SmallString<128> OutPath;
-  if (llvm::sys::fs::createTemporaryFile("modver-ld-version", "txt", OutPath))
+  auto Out = TempFile::reserve("ld-version", "txt");
+  if (!Out) {
+    llvm::consumeError(Out.takeError());
     return false;
+  }
   std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
-                                                 llvm::StringRef(OutPath),
+                                                 llvm::StringRef(Out->path()),
                                                  llvm::StringRef("/dev/null")};
   int Status = llvm::sys::ExecuteAndWait(Program, {Program, "--version"}, std::nullopt, Redirects);
   bool Result = false;
   if (Status == 0) {
-    if (auto Buf = readInputFile(OutPath))
+    if (auto Buf = readInputFile(Out->path()))
       Result = (*Buf)->getBuffer().contains("LLD");
     else
       llvm::consumeError(Buf.takeError());
   }
-  llvm::sys::fs::remove(OutPath);
   return Result;
 }
 
@@ -108,23 +110,19 @@ llvm::Error checkLinkerOutput(llvm::StringRef Program, llvm::StringRef Path,
 }
 
 llvm::Error ExternalLinker::link(const RelinkJob &Job) {
-  auto Temp = TempOutput::create(Job.OutputPath);
+  auto Temp = OutputFile::create(Job.OutputPath, {/*Dash=*/false, Job.KeepMode});
   if (!Temp)
     return Temp.takeError();
 
   // The linker's messages go to a file: ExecuteAndWait can only redirect to paths. Standard
   // output goes there too, so that nothing a linker prints reaches our own output.
-  llvm::SmallString<128> LogPath;
-  if (std::error_code EC = llvm::sys::fs::createTemporaryFile("modver-ld", "log", LogPath))
-    return fileError(Job.OutputPath,
-                     "cannot create a temporary file for the linker's messages: " +
-                         EC.message());
-  struct RemoveLog {
-    llvm::StringRef Path;
-    ~RemoveLog() { llvm::sys::fs::remove(Path); }
-  } RemoveLogOnExit{LogPath};
+  auto Log = TempFile::reserve("ld", "log");
+  if (!Log)
+    return fileError(Job.OutputPath, "cannot create a temporary file for the linker's messages: " +
+                                         llvm::toString(Log.takeError()));
+  const std::string &LogPath = Log->path();
 
-  std::vector<llvm::StringRef> Args = {Program, "-r", "-T", Job.ScriptPath, "-o", Temp->path()};
+  std::vector<llvm::StringRef> Args = {Program, "-r", "-T", Job.ScriptPath, "-o", Temp->tempPath()};
   std::string BuildIdArg;
   if (IsLld) {
     std::string BuildId = findBuildIdHex(Job.Inputs);
@@ -159,7 +157,7 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
       Log = (*Buf)->getBuffer().str();
     else
       llvm::consumeError(Buf.takeError());
-    std::string Named = Temp->mentionOutput(mentionInputNames(Log, Inputs.Paths, Job));
+    std::string Named = mentionOutput(mentionInputNames(Log, Inputs.Paths, Job), *Temp);
     std::string Line = withInputsNamed(firstDiagnosticLine(Named, Program), Named, Job);
     if (Line.empty())
       Line = Status < 0 ? "crashed: " + ExecError
@@ -167,11 +165,11 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
                               " and no message";
     return fileError(Job.OutputPath, Program + ": " + Line);
   }
-  if (llvm::Error E = checkLinkerOutput(Program, Temp->path(), Job))
+  if (llvm::Error E = checkLinkerOutput(Program, Temp->tempPath(), Job))
     return E;
-  if (llvm::Error E = restoreMergeFlags(Temp->path(), Inputs.Cleared))
+  if (llvm::Error E = restoreMergeFlags(Temp->tempPath(), Inputs.Cleared))
     return E;
-  return Temp->commit();
+  return commitLinkerOutput(*Temp);
 }
 
 } // namespace

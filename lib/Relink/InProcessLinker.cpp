@@ -25,12 +25,13 @@
 //   thread exits. Linked on the caller's thread, every link would leave its input sections
 //   behind for the life of that thread (about 5.6 KiB per link for a small module, 5.3 MiB
 //   per 1000 links in RelinkTest), invisible to leak checkers because it is freed at exit.
-//   What still stays per link is LLVM's: two 16-byte entries of the RemoveFileOnSignal list
-//   (FileOutputBuffer's temporary files), which never shrinks.
+//   What still stays per link is LLVM's: a small entry of the RemoveFileOnSignal list for
+//   each temporary file (FileOutputBuffer's, and modver's own OutputFile and staging files),
+//   which never shrinks.
 #include "Relink/BuildId.h"
 #include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
-#include "Relink/TempOutput.h"
+#include "Relink/LinkerOutput.h"
 
 #include "Support/Error.h"
 
@@ -89,12 +90,12 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
     return fileError(Job.OutputPath,
                      "in-process LLD is already in use in this process by other code");
 
-  auto Temp = TempOutput::create(Job.OutputPath);
+  auto Temp = OutputFile::create(Job.OutputPath, {/*Dash=*/false, Job.KeepMode});
   if (!Temp)
     return Temp.takeError();
 
   std::vector<const char *> Args = {LldArgv0, "-r", "--threads=1", "-T", Job.ScriptPath.c_str(),
-                                    "-o", Temp->path().c_str()};
+                                    "-o", Temp->tempPath().c_str()};
   std::string BuildId = findBuildIdHex(Job.Inputs);
   std::string BuildIdArg = "--build-id=0x" + BuildId;
   if (!BuildId.empty())
@@ -142,15 +143,15 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
                                          llvm::Twine(RetCode - 128) + ")");
   }
   if (RetCode != 0 || !Ok) {
-    std::string Named = Temp->mentionOutput(mentionInputNames(Err, Inputs->Paths, Job));
+    std::string Named = mentionOutput(mentionInputNames(Err, Inputs->Paths, Job), *Temp);
     std::string Line = withInputsNamed(firstDiagnosticLine(Named, LldArgv0), Named, Job);
     if (Line.empty())
       Line = "failed without a message";
     return fileError(Job.OutputPath, "in-process LLD: " + Line);
   }
-  if (llvm::Error E = restoreMergeFlags(Temp->path(), Inputs->Cleared))
+  if (llvm::Error E = restoreMergeFlags(Temp->tempPath(), Inputs->Cleared))
     return E;
-  return Temp->commit();
+  return commitLinkerOutput(*Temp);
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include "Support/Error.h"
 #include "Support/FileIO.h"
 #include "Support/InputFile.h"
+#include "Support/OutputFile.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -59,6 +60,7 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   PreparedModule P;
   P.Inputs = Inputs.vec();
   P.Output = Output.str();
+  P.KeepMode = Options.InPlace;
   if (!Options.InPlace)
     if (llvm::Error E = checkOutputIsNotAnInput(Output, Inputs))
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -157,7 +159,7 @@ llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath)
     Names.push_back("<version records for " + M.Output + ">");
   Compression C = compressionForSuffix(M.Output);
   if (C == Compression::None)
-    return L.link({M.LinkInputs, M.Output, ScriptPath.str(), Names});
+    return L.link({M.LinkInputs, M.Output, ScriptPath.str(), Names, M.KeepMode});
 
   auto Linked = TempFile::reserve("linked", "ko");
   if (!Linked)
@@ -170,7 +172,7 @@ llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath)
   auto Packed = compress(M.Output, (*Bytes)->getBuffer(), C);
   if (!Packed)
     return Packed.takeError();
-  return writeFileAtomically(M.Output, *Packed);
+  return writeFileAtomically(M.Output, *Packed, {/*Dash=*/false, M.KeepMode});
 }
 
 } // namespace modver

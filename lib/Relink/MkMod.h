@@ -44,6 +44,7 @@ private:
 struct PreparedModule {
   std::vector<std::string> Inputs; // as the user named them
   std::string Output;
+  bool KeepMode = false; // --in-place: the rewritten file keeps its mode
   RecordPlan Plan;
   GuardVerdict Guard;
   std::vector<std::string> Warnings;

@@ -4,9 +4,9 @@
 // A Linker runs one relocatable link, `-r -T <script> -o <output> <inputs...>`, either with
 // LLD (22) inside this process (fast: no process start, no reading of a linker binary) or with
 // an external program (GNU ld, ld.lld, a cross linker). Either way the output appears
-// atomically: the linker writes a temporary file next to the output, which is renamed over
-// the output only when the link succeeded, so a failed link never leaves a half-written
-// module behind and never touches an existing output.
+// atomically: the linker writes the temporary file of an OutputFile (Support/OutputFile.h),
+// which is renamed over the output only when the link succeeded, so a failed link never leaves
+// a half-written module behind and never touches an existing output.
 #pragma once
 
 #include "llvm/ADT/StringRef.h"
@@ -25,7 +25,8 @@ struct RelinkJob {
   std::string ScriptPath;          // passed as -T (see findLinkerScript)
   // What messages call each input, in the order of Inputs: the user's file behind a
   // decompressed staging copy. Empty (or shorter): the path in Inputs.
-  std::vector<std::string> InputNames;
+  std::vector<std::string> InputNames = {};
+  bool KeepMode = false;           // an existing output keeps its mode (--in-place)
 };
 
 // A linker's Message with every mention of a file it was handed (Linked[I], the I-th input or

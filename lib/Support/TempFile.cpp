@@ -3,7 +3,7 @@
 #include "Support/Error.h"
 
 #include "llvm/ADT/SmallString.h"
-#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <unistd.h>
@@ -12,12 +12,19 @@ namespace modver {
 
 llvm::Expected<TempFile> TempFile::reserve(llvm::StringRef Model, llvm::StringRef Suffix) {
   llvm::SmallString<128> Path;
-  int FD;
-  if (std::error_code EC =
-          llvm::sys::fs::createTemporaryFile("modver-" + Model, Suffix, FD, Path))
-    return llvm::createStringError(EC, "cannot create a temporary file: " + EC.message());
-  ::close(FD);
-  return TempFile(std::string(Path));
+  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, Path);
+  llvm::sys::path::append(Path, "modver-" + Model + "-%%%%%%." + Suffix);
+  // Private to this user, like createTemporaryFile's files: they may hold a whole module.
+  auto F = llvm::sys::fs::TempFile::create(
+      Path, llvm::sys::fs::owner_read | llvm::sys::fs::owner_write);
+  if (!F)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot create a temporary file: " +
+                                       llvm::toString(F.takeError()));
+  // Only the name is needed from here on; a batch holds many of these at once.
+  ::close(F->FD);
+  F->FD = -1;
+  return TempFile(std::move(*F));
 }
 
 llvm::Expected<TempFile> TempFile::create(llvm::StringRef Model, llvm::StringRef Suffix,
@@ -39,19 +46,23 @@ llvm::Expected<TempFile> TempFile::create(llvm::StringRef Model, llvm::StringRef
   return File;
 }
 
+TempFile::TempFile(TempFile &&O) noexcept : File(std::move(O.File)) { O.File.reset(); }
+
 TempFile &TempFile::operator=(TempFile &&O) noexcept {
   if (this != &O) {
-    if (!Path.empty())
-      llvm::sys::fs::remove(Path);
-    Path = std::move(O.Path);
-    O.Path.clear();
+    discard();
+    File = std::move(O.File);
+    O.File.reset();
   }
   return *this;
 }
 
-TempFile::~TempFile() {
-  if (!Path.empty())
-    llvm::sys::fs::remove(Path);
+void TempFile::discard() {
+  if (File)
+    llvm::consumeError(File->discard());
+  File.reset();
 }
+
+TempFile::~TempFile() { discard(); }
 
 } // namespace modver

@@ -2,7 +2,7 @@
 // timings. Objects are compiled at test time; a real Debian module is used when the kernel
 // cache is there (skipped otherwise).
 #include "Relink/Relink.h"
-#include "Relink/TempOutput.h"
+#include "Relink/LinkerOutput.h"
 
 #include "Fixture.h"
 

@@ -32,7 +32,14 @@ private:
 
 // Process-wide settings every tool wants before it writes anything: a write past `ulimit -f`
 // must fail with EFBIG and a message, not kill the process with SIGXFSZ.
+// Descriptors 0-2 that are closed are held (see ToolMain.cpp), so that no file opened later
+// takes their place.
 void prepareProcess();
+
+// Flush standard output; a write error on it (/dev/full, a closed descriptor, a full disk)
+// becomes the line "<tool>: error: standard output: <reason>" and ExitError, else Code.
+// Every tool's main() returns through it.
+int finishStdout(llvm::StringRef Tool, int Code);
 
 inline void addVersionFlag(CLI::App &App) {
   App.set_version_flag("-V,--version", std::string(App.get_name()) + " (modver) " MODVER_VERSION);
