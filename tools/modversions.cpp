@@ -6,7 +6,6 @@
 #include "Kernel/KernelDb.h"
 #include "Database/ModversionsObject.h"
 #include "Support/Error.h"
-#include "Support/FileIO.h"
 #include "Support/InputFile.h"
 #include "Support/OutputFile.h"
 #include "ToolMain/KernelOptions.h"

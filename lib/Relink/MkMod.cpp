@@ -5,7 +5,6 @@
 #include "Module/ModuleImports.h"
 #include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
-#include "Support/FileIO.h"
 #include "Support/InputFile.h"
 #include "Support/OutputFile.h"
 

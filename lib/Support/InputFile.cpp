@@ -70,7 +70,7 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRe
   Fd F;
   struct stat St;
   if (llvm::Error E = openRegular(Path, F, St))
-    return std::move(E);
+    return E;
   auto Buf = llvm::MemoryBuffer::getOpenFile(F.N, Path, uint64_t(St.st_size),
                                              /*RequiresNullTerminator=*/false);
   if (!Buf)

@@ -1,7 +1,7 @@
 #include "Support/OutputFile.h"
 
 #include "Support/Error.h"
-#include "Support/FileIO.h"
+#include "Support/InputFile.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
@@ -106,7 +106,7 @@ llvm::Error OutputFile::write(const std::function<llvm::Error(llvm::raw_ostream 
 
 llvm::Error OutputFile::commit() {
   if (Direct) {
-    auto Bytes = readFile(Temp->TmpName);
+    auto Bytes = readInputFile(Temp->TmpName);
     if (!Bytes)
       return Bytes.takeError();
     llvm::Error Result = [&]() -> llvm::Error {
