@@ -180,7 +180,9 @@ static int run(int Argc, char **Argv) {
   if (!Db)
     return Report.fail(Db.takeError());
   CheckReport R{Db->kernel(), checkModuleFiles(*Paths, *Db, Options, Batch)};
-  auto Why = explainIfAsked(Out.Explain, ExplainFrom, Sources.Kernels.front(), ExplainHeaders,
+  // --explain has made sure of a --kernel image (the new types) above.
+  llvm::StringRef NewImage = Out.Explain ? llvm::StringRef(Sources.Kernels.front()) : "";
+  auto Why = explainIfAsked(Out.Explain, ExplainFrom, NewImage, ExplainHeaders,
                             disagreedSymbols(R.Modules));
   if (!Why)
     return Report.fail(Why.takeError());
