@@ -75,7 +75,7 @@ llvm::Expected<KernelSources> kernelSourcesFor(llvm::StringRef Root, llvm::Strin
 }
 
 llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path) {
-  auto Buf = readInputFile(Path);
+  auto Buf = readInputFile(Path, MaxKernelFileSize);
   if (!Buf)
     return Buf.takeError();
   llvm::StringRef Bytes = (*Buf)->getBuffer();

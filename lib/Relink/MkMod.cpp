@@ -3,6 +3,7 @@
 #include "Compression/Decompress.h"
 #include "Kernel/LoaderGeneration.h"
 #include "Module/ModuleImports.h"
+#include "Relink/CompressedSections.h"
 #include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
@@ -69,19 +70,21 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
 
   std::vector<ModuleImports> Objects;
   for (const std::string &In : Inputs) {
-    auto Raw = readInputFile(In);
+    auto Raw = readInputFile(In, MaxModuleSize);
     if (!Raw)
       return Raw.takeError();
     llvm::StringRef Bytes = (*Raw)->getBuffer();
     std::unique_ptr<llvm::MemoryBuffer> Plain;
     Compression C = detectCompression(Bytes);
     if (C != Compression::None) {
-      auto D = decompress(In, Bytes, C);
+      auto D = decompress(In, Bytes, C, MaxModuleSize);
       if (!D)
         return D.takeError();
       Plain = std::move(*D);
       Bytes = Plain->getBuffer();
     }
+    if (llvm::Error E = checkCompressedSections(In, Bytes, MaxModuleSize))
+      return E;
     auto Imports = readModuleImports(In, Bytes);
     if (!Imports)
       return Imports.takeError();
