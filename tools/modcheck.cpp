@@ -126,11 +126,13 @@ static int run(int Argc, char **Argv) {
   if (Explain && (ExplainFrom.empty() || Sources.Kernels.empty()))
     return Report.usage("--explain compares two kernels' types: give --explain-from OLD (the "
                         "kernel the modules were built against) and --kernel NEW (an image)");
-  auto Db = loadKernelDbOrRunning(Sources);
+  // A module both checked and read for the database (TREE --modules TREE) is read once.
+  KeptImports Kept(*Paths);
+  auto Db = loadKernelDbOrRunning(Sources, &Kept);
   if (!Db)
     return Report.fail(Db.takeError());
   std::vector<ModuleVerdict> Verdicts =
-      checkModuleFiles(*Paths, *Db, Options, batchOptions(Jobs, Quiet || Json));
+      checkModuleFiles(*Paths, *Db, Options, batchOptions(Jobs, Quiet || Json), &Kept);
   ExplainResults Why;
   if (Explain) {
     auto Es = explainSymbols(explainInputs(ExplainFrom, Sources.Kernels.front(), ExplainHeaders),

@@ -1,6 +1,7 @@
 #include "LdPlugin/LinkSession.h"
 
 #include "LdPlugin/LtoInput.h"
+#include "Module/ModuleObject.h"
 #include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
 
@@ -14,7 +15,10 @@ llvm::Error LinkSession::addInput(llvm::StringRef Name, llvm::StringRef Bytes) {
                                "): its symbols are only known after code generation, which "
                                "the plugin cannot see; link the module without the plugin and "
                                "give it its records with mkmod");
-  auto Imports = readModuleImports(Name, Bytes);
+  auto Module = ModuleObject::fromBytes(Name, Bytes);
+  if (!Module)
+    return Module.takeError();
+  auto Imports = Module->imports();
   if (!Imports)
     return Imports.takeError();
   if (Imports->Target.Machine == 0)
