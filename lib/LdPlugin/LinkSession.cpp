@@ -141,12 +141,16 @@ llvm::Expected<AddedRecords> LinkSession::finish(llvm::StringRef OutputName, con
       Added.Extended = std::move(Missing);
   }
   // A module with no __versions at all still gets an (empty) one: its presence is what makes
-  // the loader leave the release out of the vermagic comparison.
-  if (Added.Classic.empty() && !Added.Extended && AnyClassic)
+  // the loader leave the release out of the vermagic comparison. Not for a kernel built with
+  // BASIC_MODVERSIONS=n, whose modules kbuild gives none.
+  if (Added.Classic.empty() && !Added.Extended && (AnyClassic || !Plan->Basic))
     return Added;
 
-  auto Object =
-      writeVersionsObject(Target, Added.Classic, Added.Extended, SectionNames::kernel());
+  VersionTables Tables;
+  if (Plan->Basic)
+    Tables.Classic = Added.Classic;
+  Tables.Extended = Added.Extended;
+  auto Object = writeVersionsObject(Target, Tables, SectionNames::kernel());
   if (!Object)
     return Object.takeError();
   Added.Object = std::move(*Object);

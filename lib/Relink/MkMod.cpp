@@ -119,8 +119,8 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   for (std::string &W : planWarnings(P.Plan, Inputs[0]))
     P.Warnings.push_back(std::move(W));
 
-  auto Object = writeVersionsObject(Combined->Target, P.Plan.Classic, P.Plan.Extended,
-                                    SectionNames::modverInput());
+  auto Object =
+      writeVersionsObject(Combined->Target, P.Plan.tables(), SectionNames::modverInput());
   if (!Object)
     return Object.takeError();
   auto T = TempFile::create("versions", "o", *Object);
