@@ -28,15 +28,9 @@ llvm::Expected<std::vector<std::string>> collectModulePaths(llvm::ArrayRef<std::
 
 ModuleVerdict checkModuleFile(const std::string &Path, const SymbolDb &Db,
                               const CheckOptions &Options) {
-  ModuleVerdict V;
-  V.Path = Path;
-  auto Fail = [&](llvm::Error E) {
-    V.ReadError = llvm::toString(std::move(E));
-    return V;
-  };
   auto Module = ModuleObject::open(Path);
   if (!Module)
-    return Fail(Module.takeError());
+    return checkModuleImports(Path, Module.takeError(), Db, Options);
   return checkModuleImports(Path, Module->imports(), Db, Options);
 }
 
