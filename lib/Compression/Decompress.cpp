@@ -435,7 +435,7 @@ decompress(llvm::StringRef FileName, llvm::StringRef Bytes, Compression C, uint6
   uint64_t Declared = C == Compression::Zstd ? zstdDeclaredSize(Bytes) : 0;
   if (Declared > MaxOutput)
     return limitError(FileName, llvm::Twine(compressionName(C)) + " data declares " +
-                                    llvm::Twine(Declared) + " bytes, more than the limit of " +
+                                    llvm::Twine(Declared) + " bytes, which exceeds the limit of " +
                                     llvm::Twine(MaxOutput) + " bytes");
   GrowingBuffer Out(MaxOutput, Bytes.size(), Declared);
   llvm::Error E = llvm::Error::success();
