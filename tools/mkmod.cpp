@@ -45,7 +45,8 @@ static int run(int Argc, char **Argv) {
   App.add_option("--modversions", Sources.Kernels, "a modversions.o written by modversions")
       ->allow_extra_args(false);
   App.add_flag("--extended", Options.Records.ForceExtended,
-               "write every record to the extended tables too (__version_ext_*)");
+               "write every record to the extended tables too (__version_ext_*), whatever "
+               "the kernel's configuration asks for");
   App.add_flag("--all", Options.Records.All,
                "link the whole table, not only the records the module needs");
   App.add_flag("--allow-unresolved", Options.Records.AllowUnresolved,

@@ -176,10 +176,12 @@ static int run(int Argc, char **Argv) {
   if (Out.Explain && (ExplainFrom.empty() || Sources.Kernels.empty()))
     return Report.usage("--explain compares two kernels' types: give --explain-from OLD (the "
                         "kernel the modules were built against) and --kernel NEW (an image)");
-  auto Db = loadKernelDbOrRunning(Sources);
+  // A module both checked and read for the database (TREE --modules TREE) is read once.
+  KeptImports Kept(*Paths);
+  auto Db = loadKernelDbOrRunning(Sources, &Kept);
   if (!Db)
     return Report.fail(Db.takeError());
-  CheckReport R{Db->kernel(), checkModuleFiles(*Paths, *Db, Options, Batch)};
+  CheckReport R{Db->kernel(), checkModuleFiles(*Paths, *Db, Options, Batch, &Kept)};
   // --explain has made sure of a --kernel image (the new types) above.
   llvm::StringRef NewImage = Out.Explain ? llvm::StringRef(Sources.Kernels.front()) : "";
   auto Why = explainIfAsked(Out.Explain, ExplainFrom, NewImage, ExplainHeaders,

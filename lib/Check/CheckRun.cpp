@@ -1,7 +1,7 @@
 #include "Check/CheckRun.h"
 
-#include "Compression/Decompress.h"
 #include "Kernel/ModuleTree.h"
+#include "Module/ModuleObject.h"
 #include "Support/Error.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -28,30 +28,42 @@ llvm::Expected<std::vector<std::string>> collectModulePaths(llvm::ArrayRef<std::
 
 ModuleVerdict checkModuleFile(const std::string &Path, const SymbolDb &Db,
                               const CheckOptions &Options) {
+  auto Module = ModuleObject::open(Path);
+  if (!Module)
+    return checkModuleImports(Path, Module.takeError(), Db, Options);
+  return checkModuleImports(Path, Module->imports(), Db, Options);
+}
+
+ModuleVerdict checkModuleImports(const std::string &Path, llvm::Expected<ModuleImports> Imports,
+                                 const SymbolDb &Db, const CheckOptions &Options) {
   ModuleVerdict V;
   V.Path = Path;
-  auto Fail = [&](llvm::Error E) {
-    V.ReadError = llvm::toString(std::move(E));
-    return V;
-  };
-  auto Buf = readMaybeCompressed(Path);
-  if (!Buf)
-    return Fail(Buf.takeError());
-  auto Imports = readModuleImports(Path, (*Buf)->getBuffer());
   if (!Imports)
-    return Fail(Imports.takeError());
-  V.Result = checkModule(Path, *Imports, Db, Options);
+    V.ReadError = llvm::toString(Imports.takeError());
+  else
+    V.Result = checkModule(Path, *Imports, Db, Options);
   return V;
 }
 
 std::vector<ModuleVerdict> checkModuleFiles(llvm::ArrayRef<std::string> Paths,
                                             const SymbolDb &Db, const CheckOptions &Options,
-                                            const BatchOptions &Batch) {
+                                            const BatchOptions &Batch, KeptImports *Kept) {
   CheckOptions Once = Options; // the kernel's loader is the same for every module
   if (!Once.Loader)
     Once.Loader = detectLoaderModel(Db);
+  // Taken here, in one thread: a file named twice is read again the second time.
+  std::vector<std::optional<llvm::Expected<ModuleImports>>> Read(Paths.size());
+  if (Kept)
+    for (size_t I = 0; I < Paths.size(); ++I)
+      Read[I] = Kept->take(Paths[I]);
   return mapIndices(
-      Paths.size(), [&](size_t I) { return checkModuleFile(Paths[I], Db, Once); }, Batch);
+      Paths.size(),
+      [&](size_t I) {
+        if (Read[I])
+          return checkModuleImports(Paths[I], std::move(*Read[I]), Db, Once);
+        return checkModuleFile(Paths[I], Db, Once);
+      },
+      Batch);
 }
 
 } // namespace modver

@@ -6,6 +6,7 @@
 
 #include "Support/Batch.h"
 #include "Check/Check.h"
+#include "Kernel/ModuleTree.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
@@ -30,8 +31,15 @@ llvm::Expected<std::vector<std::string>> collectModulePaths(llvm::ArrayRef<std::
 ModuleVerdict checkModuleFile(const std::string &Path, const SymbolDb &Db,
                               const CheckOptions &Options);
 
+// Check a module already read (or the error reading it gave).
+ModuleVerdict checkModuleImports(const std::string &Path, llvm::Expected<ModuleImports> Imports,
+                                 const SymbolDb &Db, const CheckOptions &Options);
+
+// Check every file of Paths. A file whose imports Kept holds (read while the database was
+// built from a module tree holding the same file) is not read again.
 std::vector<ModuleVerdict> checkModuleFiles(llvm::ArrayRef<std::string> Paths,
                                             const SymbolDb &Db, const CheckOptions &Options,
-                                            const BatchOptions &Batch = {});
+                                            const BatchOptions &Batch = {},
+                                            KeptImports *Kept = nullptr);
 
 } // namespace modver

@@ -1,16 +1,20 @@
 // Detecting and decompressing the formats kernels and modules are shipped in.
 //
-// Every decoder writes into a GrowingBuffer: memory is taken as output actually appears, never
-// from a size a header claims, and output past the caller's ceiling is refused. Each decoder
+// Every decoder writes into a GrowingBuffer: memory is taken as output actually appears (or
+// reserved from a size the format declares, when that is within the ceiling), it grows with
+// realloc in bounded steps that never pass the ceiling, and output past the ceiling is refused.
+// Each buffer holds a lease on the process's decode budget while it fills. Each decoder
 // stops at the end of its (possibly concatenated) stream and ignores what follows, because
 // kernel images carry padding and appended size words after the compressed data.
 #include "Compression/Decompress.h"
 
+#include "Support/DecodeBudget.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <lz4.h>
 #include <lz4frame.h>
@@ -20,9 +24,12 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 namespace modver {
+
+char DecompressLimitError::ID;
 
 namespace {
 
@@ -35,29 +42,47 @@ constexpr size_t Lz4LegacyBlockSize = size_t(8) << 20;
 // low enough that a forged header cannot make liblzma take gigabytes.
 constexpr uint64_t LzmaMemLimit = uint64_t(256) << 20;
 
-// Output storage that grows geometrically as data is produced.
+// Growth past this is linear: a bomb costs what it writes, not the next power of two.
+constexpr size_t MaxGrowthStep = size_t(64) << 20;
+
+// A MemoryBuffer over malloc'd bytes, handed over without a copy.
+class MallocBuffer : public llvm::MemoryBuffer {
+public:
+  MallocBuffer(char *Data, size_t Size, llvm::StringRef Name) : Data(Data), Name(Name.str()) {
+    init(Data, Data + Size, /*RequiresNullTerminator=*/false);
+  }
+  ~MallocBuffer() override { std::free(Data); }
+  llvm::StringRef getBufferIdentifier() const override { return Name; }
+  BufferKind getBufferKind() const override { return MemoryBuffer_Malloc; }
+
+private:
+  char *Data;
+  std::string Name;
+};
+
+// Output storage that grows as data is produced, within the ceiling and the decode budget.
 class GrowingBuffer {
 public:
-  GrowingBuffer(uint64_t MaxOutput, size_t InputSize) : Max(MaxOutput) {
-    // A first guess from the input size (not from any header): compressed kernels shrink
-    // about 4x. Doubling takes care of the rest.
-    uint64_t Guess = std::max<uint64_t>(uint64_t(InputSize) * 4, 64 << 10);
-    Cap = size_t(std::min<uint64_t>(Guess, hardCap()));
-    Data.reset(new char[Cap]);
+  // Reserve is what the format declares it decodes to (0: unknown), already checked against
+  // the ceiling; otherwise a first guess from the input size (compressed kernels shrink about
+  // 4x), never from a header.
+  GrowingBuffer(uint64_t MaxOutput, size_t InputSize, uint64_t Reserve = 0)
+      : Max(MaxOutput), Lease(DecodeBudget::process(), firstSize(InputSize, Reserve)) {
+    resize(size_t(firstSize(InputSize, Reserve)));
   }
+  ~GrowingBuffer() { std::free(Data); }
+  GrowingBuffer(const GrowingBuffer &) = delete;
+  GrowingBuffer &operator=(const GrowingBuffer &) = delete;
 
   // Free space after the used part, growing first when there is little left. Once the ceiling
   // (MaxOutput + 1, so overflowing it is observable) is reached, the space may be empty.
   std::pair<char *, size_t> space(size_t Want = 64 << 10) {
     if (Cap - Used < Want && Cap < hardCap()) {
-      size_t NewCap = size_t(std::min<uint64_t>(
-          std::max<uint64_t>(uint64_t(Cap) * 2, uint64_t(Used) + Want), hardCap()));
-      std::unique_ptr<char[]> New(new char[NewCap]);
-      std::memcpy(New.get(), Data.get(), Used);
-      Data = std::move(New);
-      Cap = NewCap;
+      uint64_t Step = std::min<uint64_t>(std::max<uint64_t>(Cap, Want), MaxGrowthStep);
+      resize(size_t(std::min<uint64_t>(uint64_t(Cap) + std::max<uint64_t>(Step, Want),
+                                       hardCap())));
     }
-    return {Data.get() + Used, Cap - Used};
+    return {Data + Used, Cap - Used};
   }
   void commit(size_t N) { Used += N; }
   size_t used() const { return Used; }
@@ -66,26 +91,50 @@ public:
   // leaves too little room for it.
   void setOverflowed() { Overflowed = true; }
 
-  std::unique_ptr<llvm::MemoryBuffer> take(llvm::StringRef Name) const {
-    return llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(Data.get(), Used), Name);
+  std::unique_ptr<llvm::MemoryBuffer> take(llvm::StringRef Name) {
+    // Give back the unused tail (realloc shrinks in place), then hand the bytes over.
+    char *Shrunk = Used ? static_cast<char *>(std::realloc(Data, Used)) : nullptr;
+    char *Bytes = Shrunk ? Shrunk : Data;
+    Data = nullptr;
+    return std::make_unique<MallocBuffer>(Bytes, Used, Name);
   }
 
 private:
+  uint64_t firstSize(size_t InputSize, uint64_t Reserve) const {
+    uint64_t Guess = Reserve ? Reserve + 1 : std::max<uint64_t>(uint64_t(InputSize) * 4, 64 << 10);
+    return std::min<uint64_t>(Guess, hardCap());
+  }
   uint64_t hardCap() const {
     uint64_t Limit = Max == UINT64_MAX ? Max : Max + 1;
     return std::min<uint64_t>(Limit, SIZE_MAX / 2);
   }
 
-  std::unique_ptr<char[]> Data;
+  // realloc moves large blocks by remapping pages, so growing never holds two copies.
+  void resize(size_t NewCap) {
+    if (NewCap > Lease.allowance())
+      Lease.goLarge();
+    char *New = static_cast<char *>(std::realloc(Data, NewCap ? NewCap : 1));
+    if (!New)
+      llvm::report_bad_alloc_error("decompression buffer");
+    Data = New;
+    Cap = NewCap;
+  }
+
+  char *Data = nullptr;
   size_t Used = 0;
   size_t Cap = 0;
   uint64_t Max;
+  DecodeBudget::Lease Lease;
   bool Overflowed = false;
 };
 
+llvm::Error limitError(llvm::StringRef FileName, const llvm::Twine &What) {
+  return llvm::make_error<DecompressLimitError>((FileName + ": " + What).str());
+}
+
 llvm::Error tooBig(llvm::StringRef FileName, Compression C, uint64_t Max) {
-  return fileError(FileName, llvm::Twine("decompressed ") + compressionName(C) +
-                                 " data exceeds the limit of " + llvm::Twine(Max) + " bytes");
+  return limitError(FileName, llvm::Twine("decompressed ") + compressionName(C) +
+                                  " data exceeds the limit of " + llvm::Twine(Max) + " bytes");
 }
 
 llvm::Error truncated(llvm::StringRef FileName, Compression C) {
@@ -99,6 +148,24 @@ llvm::Error corrupt(llvm::StringRef FileName, Compression C, const llvm::Twine &
 bool startsWithLE32(llvm::StringRef Bytes, size_t Pos, uint32_t Magic) {
   return Pos + 4 <= Bytes.size() &&
          llvm::support::endian::read32le(Bytes.data() + Pos) == Magic;
+}
+
+// What a zstd input declares it decodes to: the content sizes of its leading frames, summed
+// while they are known. 0 when the first frame does not say.
+uint64_t zstdDeclaredSize(llvm::StringRef Bytes) {
+  uint64_t Total = 0;
+  size_t Pos = 0;
+  for (unsigned Frames = 0; Frames < 64 && startsWithLE32(Bytes, Pos, ZstdMagic); ++Frames) {
+    unsigned long long N = ZSTD_getFrameContentSize(Bytes.data() + Pos, Bytes.size() - Pos);
+    if (N == ZSTD_CONTENTSIZE_UNKNOWN || N == ZSTD_CONTENTSIZE_ERROR)
+      break;
+    Total = N > UINT64_MAX - Total ? UINT64_MAX : Total + N;
+    size_t Len = ZSTD_findFrameCompressedSize(Bytes.data() + Pos, Bytes.size() - Pos);
+    if (ZSTD_isError(Len))
+      break;
+    Pos += Len;
+  }
+  return Total;
 }
 
 llvm::Error inflateGzip(llvm::StringRef FileName, llvm::StringRef Bytes, GrowingBuffer &Out) {
@@ -357,11 +424,24 @@ Compression compressionForSuffix(llvm::StringRef Path) {
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 decompress(llvm::StringRef FileName, llvm::StringRef Bytes, Compression C, uint64_t MaxOutput) {
-  GrowingBuffer Out(MaxOutput, Bytes.size());
+  if (C == Compression::None) {
+    if (Bytes.size() > MaxOutput)
+      return limitError(FileName, llvm::Twine(Bytes.size()) + " bytes exceed the limit of " +
+                                      llvm::Twine(MaxOutput) + " bytes");
+    return llvm::MemoryBuffer::getMemBufferCopy(Bytes, FileName);
+  }
+  // A declared size past the ceiling refuses the input before any decoding; one within it is
+  // reserved at once (a frame that lies about it is corrupt to libzstd).
+  uint64_t Declared = C == Compression::Zstd ? zstdDeclaredSize(Bytes) : 0;
+  if (Declared > MaxOutput)
+    return limitError(FileName, llvm::Twine(compressionName(C)) + " data declares " +
+                                    llvm::Twine(Declared) + " bytes, which exceeds the limit of " +
+                                    llvm::Twine(MaxOutput) + " bytes");
+  GrowingBuffer Out(MaxOutput, Bytes.size(), Declared);
   llvm::Error E = llvm::Error::success();
   switch (C) {
   case Compression::None:
-    return llvm::MemoryBuffer::getMemBufferCopy(Bytes, FileName);
+    break;
   case Compression::Gzip:
     E = inflateGzip(FileName, Bytes, Out);
     break;
@@ -393,7 +473,7 @@ decompress(llvm::StringRef FileName, llvm::StringRef Bytes, Compression C, uint6
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readMaybeCompressed(llvm::StringRef Path,
                                                                         uint64_t MaxOutput) {
-  auto Buf = readInputFile(Path);
+  auto Buf = readInputFile(Path, MaxOutput);
   if (!Buf)
     return Buf.takeError();
   Compression C = detectCompression((*Buf)->getBuffer());

@@ -81,6 +81,21 @@ std::string encodeDbMetadata(const KernelInfo &K, llvm::ArrayRef<const Export *>
   Out += triState(K.ForceLoad);
   Out += "\nmissing-ns-imports\t";
   Out += triState(K.AllowMissingNamespaceImports);
+  // Optional lines, written only when known, so a database that knows nothing more reads in
+  // every modver that reads version 2.
+  auto Known = [&](llvm::StringRef Key, std::optional<bool> V) {
+    if (!V)
+      return;
+    Out += '\n';
+    Out += Key;
+    Out += '\t';
+    Out += triState(V);
+  };
+  Known("modversions", K.Modversions);
+  Known("basic-modversions", K.BasicModversions);
+  Known("extended-modversions", K.ExtendedModversions);
+  if (K.HasKflagstab)
+    Out += "\nkflagstab\tyes";
   Out += "\nsources\t" + std::to_string(Sources.size()) + "\n";
   for (llvm::StringRef S : Sources) {
     appendEscaped(Out, S);
@@ -217,6 +232,30 @@ llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::Stri
       return E;
     if (!parseTriState(MissingNs, Out.Kernel.AllowMissingNamespaceImports))
       return In.error("bad missing-ns-imports '" + MissingNs + "'");
+  }
+
+  // The kernel's configuration and image facts of version 2 files that know them; each line
+  // is optional (absent: unknown), in this order.
+  const std::pair<llvm::StringRef, std::optional<bool> *> Options[] = {
+      {"modversions", &Out.Kernel.Modversions},
+      {"basic-modversions", &Out.Kernel.BasicModversions},
+      {"extended-modversions", &Out.Kernel.ExtendedModversions}};
+  for (auto [Key, Field] : Options) {
+    if (V1 || !In.startsWith((Key + "\t").str()))
+      continue;
+    std::string Value;
+    if (llvm::Error E = In.keyed(Key, Value))
+      return E;
+    if (!parseTriState(Value, *Field))
+      return In.error("bad " + Key + " '" + Value + "'");
+  }
+  if (!V1 && In.startsWith("kflagstab\t")) {
+    std::string Value;
+    if (llvm::Error E = In.keyed("kflagstab", Value))
+      return E;
+    if (Value != "yes" && Value != "no")
+      return In.error("bad kflagstab '" + Value + "'");
+    Out.Kernel.HasKflagstab = Value == "yes";
   }
 
   size_t NumSources, NumSymbols;

@@ -9,6 +9,10 @@
 //   vermagic<TAB><vermagic, may be empty; trailing blanks kept>
 //   force-load<TAB>yes|no|unknown
 //   missing-ns-imports<TAB>yes|no|unknown
+//   modversions<TAB>yes|no                 (optional: CONFIG_MODVERSIONS, when known)
+//   basic-modversions<TAB>yes|no           (optional: CONFIG_BASIC_MODVERSIONS, when known)
+//   extended-modversions<TAB>yes|no        (optional: CONFIG_EXTENDED_MODVERSIONS, when known)
+//   kflagstab<TAB>yes                      (optional: the image has __kflagstab)
 //   sources<TAB><M>
 //   <source file>                                         (M lines, numbered from 0)
 //   symbols<TAB><N>
@@ -17,6 +21,10 @@
 // flags: "g" GPL-only, "c" has a CRC, both "gc", neither "-". Symbols are sorted by name
 // (byte order), sources numbered in order of first use. Every line ends in a newline. See
 // docs/formats.md for an example.
+//
+// The optional lines came after version 2 was first written, without a new number: files
+// without them still read everywhere, and they are only written when they say something, so
+// mkmod --modversions X.o plans the tables as mkmod --kernel <the image> does.
 //
 // Version 1 is read too: the same text without the missing-ns-imports line (objects written
 // before modver knew that option), or with it (written before the version was bumped for it).

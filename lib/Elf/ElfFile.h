@@ -5,6 +5,7 @@
 // turns every LLVM error into "<file>: <what>".
 #pragma once
 
+#include "Elf/ElfTarget.h"
 #include "Support/Error.h"
 
 #include "llvm/BinaryFormat/ELF.h"
@@ -72,6 +73,19 @@ llvm::Error checkSectionOverlap(llvm::StringRef FileName, const llvm::object::EL
       Furthest = I;
   }
   return llvm::Error::success();
+}
+
+// The target an opened ELF file's header describes.
+template <typename ELFT> ElfTarget targetOf(const llvm::object::ELFFile<ELFT> &Elf) {
+  const auto &H = Elf.getHeader();
+  ElfTarget T;
+  T.Is64 = H.e_ident[llvm::ELF::EI_CLASS] == llvm::ELF::ELFCLASS64;
+  T.IsLittleEndian = H.e_ident[llvm::ELF::EI_DATA] == llvm::ELF::ELFDATA2LSB;
+  T.Machine = H.e_machine;
+  T.Flags = H.e_flags;
+  T.OSABI = H.e_ident[llvm::ELF::EI_OSABI];
+  T.ABIVersion = H.e_ident[llvm::ELF::EI_ABIVERSION];
+  return T;
 }
 
 template <typename Fn>

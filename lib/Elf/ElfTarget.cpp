@@ -45,17 +45,8 @@ llvm::Error checkElfIdent(llvm::StringRef FileName, llvm::StringRef Bytes) {
 }
 
 llvm::Expected<ElfTarget> readElfTarget(llvm::StringRef FileName, llvm::StringRef Bytes) {
-  return withElfFile(FileName, Bytes, [&](const auto &Elf) -> llvm::Expected<ElfTarget> {
-    const auto &H = Elf.getHeader();
-    ElfTarget T;
-    T.Is64 = H.e_ident[llvm::ELF::EI_CLASS] == llvm::ELF::ELFCLASS64;
-    T.IsLittleEndian = H.e_ident[llvm::ELF::EI_DATA] == llvm::ELF::ELFDATA2LSB;
-    T.Machine = H.e_machine;
-    T.Flags = H.e_flags;
-    T.OSABI = H.e_ident[llvm::ELF::EI_OSABI];
-    T.ABIVersion = H.e_ident[llvm::ELF::EI_ABIVERSION];
-    return T;
-  });
+  return withElfFile(FileName, Bytes,
+                     [&](const auto &Elf) -> llvm::Expected<ElfTarget> { return targetOf(Elf); });
 }
 
 namespace {

@@ -32,6 +32,9 @@ constexpr uint16_t PayloadProtocol = 0x208;
 // Scanning stops after this many candidate streams: each failed attempt costs a decoder
 // start, and real images put the payload near the front.
 constexpr unsigned MaxScanAttempts = 64;
+// ... and once the candidates have decoded this much between them (a false match decodes
+// little; a stream that decodes to more than a kernel ends the scan at once).
+constexpr uint64_t MaxScanDecoded = 2 * MaxKernelSize;
 
 llvm::Error flatImage(llvm::StringRef Name, Compression C) {
   return fileError(Name, llvm::Twine("the ") + compressionName(C) +
@@ -69,7 +72,7 @@ std::string bootVersion(llvm::StringRef Bytes) {
 // Decompress the stream that must hold vmlinux; anything but ELF inside is an error.
 llvm::Expected<KernelPayload> unpackStream(llvm::StringRef Name, llvm::StringRef Stream,
                                            Compression C) {
-  auto Out = decompress(Name, Stream, C);
+  auto Out = decompress(Name, Stream, C, MaxKernelSize);
   if (!Out)
     return Out.takeError();
   if (!looksLikeElf((*Out)->getBuffer()))
@@ -131,12 +134,25 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
     Candidates.resize(MaxScanAttempts);
 
   std::optional<Compression> FlatSeen;
+  uint64_t Decoded = 0;
   for (auto [Pos, C] : Candidates) {
-    auto Out = decompress(Name, Bytes.drop_front(Pos), C);
+    if (Decoded > MaxScanDecoded)
+      return fileError(Name, "not a kernel image: the compressed streams tried decode to " +
+                                 llvm::Twine(Decoded) + " bytes and none is an ELF vmlinux");
+    auto Out = decompress(Name, Bytes.drop_front(Pos), C, MaxKernelSize);
     if (!Out) {
-      llvm::consumeError(Out.takeError()); // a false match: try the next one
+      // A stream that decodes past what any kernel can be is no false match: stop there.
+      bool Bomb = false;
+      llvm::handleAllErrors(Out.takeError(), [&](const DecompressLimitError &) { Bomb = true; },
+                            [](const llvm::ErrorInfoBase &) {}); // a false match: try the next
+      if (Bomb)
+        return fileError(Name, llvm::Twine("not a kernel image: the ") + compressionName(C) +
+                                   " stream at offset " + llvm::Twine(Pos) +
+                                   " decompresses to more than " + llvm::Twine(MaxKernelSize) +
+                                   " bytes, larger than any kernel");
       continue;
     }
+    Decoded += (*Out)->getBufferSize();
     if (!looksLikeElf((*Out)->getBuffer())) {
       FlatSeen = C;
       continue;

@@ -75,7 +75,7 @@ llvm::Expected<KernelSources> kernelSourcesFor(llvm::StringRef Root, llvm::Strin
 }
 
 llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path) {
-  auto Buf = readInputFile(Path);
+  auto Buf = readInputFile(Path, MaxKernelFileSize);
   if (!Buf)
     return Buf.takeError();
   llvm::StringRef Bytes = (*Buf)->getBuffer();
@@ -95,7 +95,7 @@ llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path) {
   return readKernelImageBytes(Path, Bytes);
 }
 
-llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources) {
+llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources, KeptImports *Keep) {
   SymbolDb Db;
   auto Merge = [&](llvm::Expected<SymbolDb> Part) -> llvm::Error {
     if (!Part)
@@ -109,7 +109,7 @@ llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources) {
     if (llvm::Error E = Merge(readSymversFile(S)))
       return E;
   for (const std::string &D : Sources.ModuleDirs)
-    if (llvm::Error E = Merge(readModuleTreeExports(D)))
+    if (llvm::Error E = Merge(readModuleTreeExports(D, {}, Keep)))
       return E;
 
   std::optional<std::string> Config;
@@ -134,13 +134,14 @@ llvm::Expected<SymbolDb> loadKernelFile(llvm::StringRef Path, llvm::StringRef Co
   return loadKernelDb(Sources);
 }
 
-llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources) {
+llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources,
+                                               KeptImports *Keep) {
   if (!Sources.empty())
-    return loadKernelDb(Sources);
+    return loadKernelDb(Sources, Keep);
   auto Running = runningKernelSources();
   if (!Running)
     return Running.takeError();
-  return loadKernelDb(*Running);
+  return loadKernelDb(*Running, Keep);
 }
 
 } // namespace modver

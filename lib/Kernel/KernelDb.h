@@ -6,6 +6,7 @@
 #pragma once
 
 #include "Database/SymbolDb.h"
+#include "Kernel/ModuleTree.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -45,8 +46,8 @@ llvm::Expected<KernelSources> kernelSourcesFor(llvm::StringRef Root, llvm::Strin
 llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path);
 
 // Read and merge every source, then the loader options from Sources.Config or the config
-// found beside a kernel file.
-llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources);
+// found beside a kernel file. The module folders' walk keeps in Keep the imports it wants.
+llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources, KeptImports *Keep = nullptr);
 
 // loadKernelDb of one kernel file (as readKernelFile reads it) with its configuration: Config
 // when not empty, else the one beside the file. What `modcheck --diff` reads its NEW kernel
@@ -55,6 +56,7 @@ llvm::Expected<SymbolDb> loadKernelFile(llvm::StringRef Path, llvm::StringRef Co
 
 // loadKernelDb of Sources, or of the running kernel's sources when none are given: what every
 // tool does when the user names no kernel.
-llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources);
+llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources,
+                                               KeptImports *Keep = nullptr);
 
 } // namespace modver

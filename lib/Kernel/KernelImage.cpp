@@ -7,6 +7,7 @@
 #include "Kernel/Ksymtab.h"
 #include "Kernel/Payload.h"
 
+#include "Compression/Decompress.h"
 #include "Elf/ElfFile.h"
 #include "Elf/ElfTarget.h"
 #include "Support/Error.h"
@@ -77,14 +78,14 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
 }
 
 llvm::Expected<SymbolDb> readKernelImage(llvm::StringRef Path) {
-  auto Buf = readInputFile(Path);
+  auto Buf = readInputFile(Path, MaxKernelFileSize);
   if (!Buf)
     return Buf.takeError();
   return readKernelImageBytes(Path, (*Buf)->getBuffer());
 }
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readKernelElf(llvm::StringRef Path) {
-  auto Buf = readInputFile(Path);
+  auto Buf = readInputFile(Path, MaxKernelFileSize);
   if (!Buf)
     return Buf.takeError();
   auto Payload = unpackKernelImage(Path, (*Buf)->getBuffer());

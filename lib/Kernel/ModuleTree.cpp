@@ -1,9 +1,8 @@
 #include "Kernel/ModuleTree.h"
 
-#include "Compression/Decompress.h"
 #include "Elf/ElfTarget.h"
-#include "Module/ModuleExports.h"
 #include "Module/ModuleInfo.h"
+#include "Module/ModuleObject.h"
 #include "Support/Error.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -80,28 +79,35 @@ struct ModuleResult {
   SymbolDb Exports;
   std::optional<std::string> Vermagic;
   ElfTarget Target;
+  // Read only when a KeptImports wants this file.
+  std::optional<std::pair<llvm::sys::fs::UniqueID, llvm::Expected<ModuleImports>>> Imports;
 };
 
-llvm::Expected<ModuleResult> readOneModule(const ModuleFile &M) {
-  auto Buf = readMaybeCompressed(M.Path);
-  if (!Buf)
-    return Buf.takeError();
-  llvm::StringRef Bytes = (*Buf)->getBuffer();
+// Only the facts are returned: the decompressed module is gone when this returns, so a tree
+// of thousands of modules is never in memory at once.
+llvm::Expected<ModuleResult> readOneModule(const ModuleFile &M, const KeptImports *Keep) {
+  auto Module = ModuleObject::open(M.Path);
+  if (!Module)
+    return Module.takeError();
   ModuleResult R;
-  auto Target = readElfTarget(M.Path, Bytes);
-  if (!Target)
-    return Target.takeError();
-  R.Target = *Target;
-  auto Exports = readModuleExports(M.Path, Bytes, M.ExporterName);
+  R.Target = Module->target();
+  auto Exports = Module->exports(M.ExporterName);
   if (!Exports)
     return Exports.takeError();
   R.Exports = std::move(*Exports);
-  auto Info = readModuleInfo(M.Path, Bytes);
+  auto Info = Module->info();
   if (!Info)
     return Info.takeError();
   if (*Info)
     if (std::optional<llvm::StringRef> V = (*Info)->vermagic())
       R.Vermagic = V->str();
+  llvm::sys::fs::UniqueID ID;
+  if (Keep && Keep->wantsAny() && !llvm::sys::fs::getUniqueID(M.Path, ID) && Keep->wants(ID)) {
+    llvm::Expected<ModuleImports> Imports = Module->imports();
+    if (Imports)
+      Imports->Defined.clear();
+    R.Imports.emplace(ID, std::move(Imports));
+  }
   return R;
 }
 
@@ -120,12 +126,46 @@ template <typename T> struct Agreement {
 
 } // namespace
 
-llvm::Expected<SymbolDb> readModuleTreeExports(llvm::StringRef Dir, const BatchOptions &Opts) {
+KeptImports::KeptImports(llvm::ArrayRef<std::string> Paths) {
+  for (const std::string &P : Paths) {
+    llvm::sys::fs::UniqueID ID;
+    if (!llvm::sys::fs::getUniqueID(P, ID))
+      Wanted.insert(ID);
+  }
+}
+
+void KeptImports::keep(const llvm::sys::fs::UniqueID &ID, llvm::Expected<ModuleImports> Imports) {
+  // The same file reached twice in a tree (a link to it) was read the same way both times.
+  Reading R;
+  if (Imports)
+    R.Imports = std::move(*Imports);
+  else
+    R.Error = llvm::toString(Imports.takeError());
+  Kept.emplace(ID, std::move(R));
+}
+
+std::optional<llvm::Expected<ModuleImports>> KeptImports::take(llvm::StringRef Path) {
+  llvm::sys::fs::UniqueID ID;
+  if (Kept.empty() || llvm::sys::fs::getUniqueID(Path, ID))
+    return std::nullopt;
+  auto It = Kept.find(ID);
+  if (It == Kept.end())
+    return std::nullopt;
+  Reading R = std::move(It->second);
+  Kept.erase(It);
+  if (!R.Imports)
+    return llvm::Expected<ModuleImports>(
+        llvm::createStringError(llvm::inconvertibleErrorCode(), R.Error));
+  return llvm::Expected<ModuleImports>(std::move(*R.Imports));
+}
+
+llvm::Expected<SymbolDb> readModuleTreeExports(llvm::StringRef Dir, const BatchOptions &Opts,
+                                               KeptImports *Keep) {
   auto Modules = findModules(Dir);
   if (!Modules)
     return Modules.takeError();
-  std::vector<llvm::Expected<ModuleResult>> Results =
-      mapItems(*Modules, readOneModule, Opts);
+  std::vector<llvm::Expected<ModuleResult>> Results = mapItems(
+      *Modules, [&](const ModuleFile &M) { return readOneModule(M, Keep); }, Opts);
 
   // Merge in path order, so which of two conflicting modules an error names first never
   // depends on thread timing.
@@ -141,6 +181,8 @@ llvm::Expected<SymbolDb> readModuleTreeExports(llvm::StringRef Dir, const BatchO
         First = R.takeError();
       continue;
     }
+    if (R->Imports && Keep)
+      Keep->keep(R->Imports->first, std::move(R->Imports->second));
     if (First)
       continue;
     if (R->Vermagic)

@@ -1,6 +1,7 @@
 #include "LdPlugin/LinkSession.h"
 
 #include "LdPlugin/LtoInput.h"
+#include "Module/ModuleObject.h"
 #include "Versioning/ModulePlan.h"
 #include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
@@ -16,7 +17,10 @@ llvm::Error LinkSession::addInput(llvm::StringRef Name, llvm::StringRef Bytes) {
                                "): its symbols are only known after code generation, which "
                                "the plugin cannot see; link the module without the plugin and "
                                "give it its records with mkmod");
-  auto Imports = readModuleImports(Name, Bytes);
+  auto Module = ModuleObject::fromBytes(Name, Bytes);
+  if (!Module)
+    return Module.takeError();
+  auto Imports = Module->imports();
   if (!Imports)
     return Imports.takeError();
   if (Imports->Target.Machine == 0)
@@ -105,12 +109,16 @@ llvm::Expected<AddedRecords> LinkSession::finish(llvm::StringRef OutputName, con
       Added.Extended = std::move(Missing);
   }
   // A module with no __versions at all still gets an (empty) one: its presence is what makes
-  // the loader leave the release out of the vermagic comparison.
-  if (Added.Classic.empty() && !Added.Extended && AnyClassic)
+  // the loader leave the release out of the vermagic comparison. Not for a kernel built with
+  // BASIC_MODVERSIONS=n, whose modules kbuild gives none.
+  if (Added.Classic.empty() && !Added.Extended && (AnyClassic || !Plan.Basic))
     return Added;
 
-  auto Object =
-      writeVersionsObject(Combined->Target, Added.Classic, Added.Extended, SectionNames::kernel());
+  VersionTables Tables;
+  if (Plan.Basic)
+    Tables.Classic = Added.Classic;
+  Tables.Extended = Added.Extended;
+  auto Object = writeVersionsObject(Combined->Target, Tables, SectionNames::kernel());
   if (!Object)
     return Object.takeError();
   Added.Object = std::move(*Object);

@@ -25,6 +25,13 @@ llvm::Error applyLdPluginOption(LdPluginOptions &Options, llvm::StringRef Text) 
     return llvm::Error::success();
   }
 
+  if (Key == "kernel-config") {
+    if (!HasValue || Value.empty())
+      return optionError("option 'kernel-config' needs a value: -plugin-opt=kernel-config=<path>");
+    Options.Sources.Config = Value.str();
+    return llvm::Error::success();
+  }
+
   bool *Flag = llvm::StringSwitch<bool *>(Key)
                    .Case("extended", &Options.Records.ForceExtended)
                    .Case("all", &Options.Records.All)
@@ -33,8 +40,8 @@ llvm::Error applyLdPluginOption(LdPluginOptions &Options, llvm::StringRef Text) 
                    .Default(nullptr);
   if (!Flag)
     return optionError("unknown option '" + Text +
-                       "' (known: kernel=, symvers=, modversions=, modules=, extended, all, "
-                       "allow-unresolved, force)");
+                       "' (known: kernel=, symvers=, modversions=, modules=, kernel-config=, "
+                       "extended, all, allow-unresolved, force)");
   if (HasValue)
     return optionError("option '" + Key + "' takes no value");
   *Flag = true;

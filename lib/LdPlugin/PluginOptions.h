@@ -20,7 +20,8 @@ struct LdPluginOptions {
 };
 
 // Apply one option: "kernel=F", "symvers=F", "modversions=F", "modules=DIR" (each
-// repeatable), "extended", "all", "allow-unresolved" or "force". Unknown options are errors:
+// repeatable), "kernel-config=F" (the kernel's .config, which decides the tables written),
+// "extended", "all", "allow-unresolved" or "force". Unknown options are errors:
 // a misspelt option silently ignored would give a module the wrong records.
 llvm::Error applyLdPluginOption(LdPluginOptions &Options, llvm::StringRef Text);
 

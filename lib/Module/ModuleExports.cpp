@@ -3,6 +3,8 @@
 #include "Kernel/Ksymtab.h"
 
 #include "Elf/ElfFile.h"
+#include "Module/ModuleElf.h"
+#include "Module/ModuleObject.h"
 #include "Support/Error.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -42,8 +44,9 @@ template <typename ELFT> class ExportReader {
 
 public:
   ExportReader(llvm::StringRef FileName, const llvm::object::ELFFile<ELFT> &Elf,
-               llvm::StringRef Exporter)
-      : FileName(FileName), Elf(Elf), Exporter(Exporter) {}
+               const SectionIndex &Index, llvm::StringRef Exporter)
+      : FileName(FileName), Elf(Elf), Index(Index), SectionNames(Index.Names),
+        Exporter(Exporter) {}
 
   llvm::Expected<SymbolDb> read() {
     if (Elf.getHeader().e_type != llvm::ELF::ET_REL)
@@ -76,9 +79,10 @@ private:
 
   llvm::StringRef FileName;
   const llvm::object::ELFFile<ELFT> &Elf;
+  const SectionIndex &Index;
+  llvm::ArrayRef<llvm::StringRef> SectionNames;
   llvm::StringRef Exporter;
   llvm::ArrayRef<Shdr> Sections;
-  std::vector<llvm::StringRef> SectionNames;
   const Shdr *SymTab = nullptr;
   llvm::ArrayRef<Sym> Symbols;
   unsigned StringsIndex = 0;
@@ -89,23 +93,14 @@ private:
     if (!Secs)
       return inFile(FileName, Secs.takeError());
     Sections = *Secs;
-    if (llvm::Error E = forEachNamedSection(Elf, [&](const Shdr &Sec, llvm::StringRef Name) {
-          SectionNames.push_back(Name);
-          if (Sec.sh_type == llvm::ELF::SHT_SYMTAB && !SymTab)
-            SymTab = &Sec;
-          return true;
-        }))
-      return inFile(FileName, std::move(E));
+    for (const Shdr &Sec : Sections)
+      if (Sec.sh_type == llvm::ELF::SHT_SYMTAB && !SymTab)
+        SymTab = &Sec;
     return llvm::Error::success();
   }
 
   // Index of the section called Name, or 0.
-  unsigned indexOf(llvm::StringRef Name) const {
-    for (unsigned I = 1; I < SectionNames.size(); ++I)
-      if (SectionNames[I] == Name)
-        return I;
-    return 0;
-  }
+  unsigned indexOf(llvm::StringRef Name) const { return Index.first(Name, 1).value_or(0); }
 
   llvm::Expected<llvm::StringRef> contents(unsigned Index) {
     const Shdr &Sec = Sections[Index];
@@ -336,20 +331,29 @@ private:
   }
 };
 
+} // namespace
+
 template <typename ELFT>
-llvm::Expected<SymbolDb> readExports(llvm::StringRef FileName,
-                                     const llvm::object::ELFFile<ELFT> &Elf,
-                                     llvm::StringRef Exporter) {
-  return ExportReader<ELFT>(FileName, Elf, Exporter).read();
+llvm::Expected<SymbolDb> readExportsFrom(llvm::StringRef FileName,
+                                         const llvm::object::ELFFile<ELFT> &Elf,
+                                         const SectionIndex &Index,
+                                         llvm::StringRef ExporterName) {
+  return ExportReader<ELFT>(FileName, Elf, Index, ExporterName).read();
 }
 
-} // namespace
+#define INSTANTIATE(ELFT)                                                                      \
+  template llvm::Expected<SymbolDb> readExportsFrom<ELFT>(                                     \
+      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &,              \
+      llvm::StringRef);
+MODVER_FOR_EACH_ELFT(INSTANTIATE)
+#undef INSTANTIATE
 
 llvm::Expected<SymbolDb> readModuleExports(llvm::StringRef FileName, llvm::StringRef ElfBytes,
                                            llvm::StringRef ExporterName) {
-  return withElfFile(FileName, ElfBytes, [&](const auto &Elf) {
-    return readExports(FileName, Elf, ExporterName);
-  });
+  auto M = ModuleObject::fromBytes(FileName, ElfBytes);
+  if (!M)
+    return M.takeError();
+  return M->exports(ExporterName);
 }
 
 } // namespace modver

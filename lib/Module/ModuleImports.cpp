@@ -1,6 +1,8 @@
 #include "Module/ModuleImports.h"
 
 #include "Elf/ElfFile.h"
+#include "Module/ModuleElf.h"
+#include "Module/ModuleObject.h"
 #include "Support/Error.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -90,56 +92,65 @@ llvm::Error readSymbols(llvm::StringRef FileName, const llvm::object::ELFFile<EL
 
 } // namespace
 
-llvm::Expected<ModuleImports> readModuleImports(llvm::StringRef FileName,
-                                                llvm::StringRef ElfBytes) {
-  auto Target = readElfTarget(FileName, ElfBytes);
-  if (!Target)
-    return Target.takeError();
-  auto Result = withElfFile(
-      FileName, ElfBytes, [&](const auto &Elf) -> llvm::Expected<ModuleImports> {
-        using Shdr = typename std::remove_reference_t<decltype(Elf)>::Elf_Shdr;
-        if (Elf.getHeader().e_type != llvm::ELF::ET_REL)
-          return fileError(FileName, "not a relocatable object (a module is ET_REL)");
-        ModuleImports Out;
-        Out.Target = *Target;
-        const Shdr *SymTab = nullptr;
-        bool TwoSymTabs = false;
-        if (llvm::Error E = forEachNamedSection(Elf, [&](const Shdr &Sec, llvm::StringRef Name) {
-              if (Sec.sh_type == llvm::ELF::SHT_SYMTAB) {
-                TwoSymTabs = SymTab != nullptr;
-                SymTab = &Sec;
-              } else if (Name == ThisModuleSectionName) {
-                Out.HasThisModule = true;
-              } else if ((Name == "__ksymtab" || Name == "__ksymtab_gpl") && Sec.sh_size) {
-                Out.ExportsSymbols = true;
-              } else if (Name == "__kflagstab") {
-                Out.HasKflagstab = true;
-              }
-              return !TwoSymTabs;
-            }))
-          return inFile(FileName, std::move(E));
-        if (TwoSymTabs)
-          return fileError(FileName, "has more than one symbol table");
-        // The loader refuses a module without symbols, so there is nothing sensible to report.
-        if (!SymTab)
-          return fileError(FileName, "has no symbol table (stripped?)");
-        if (llvm::Error E = readSymbols(FileName, Elf, *SymTab, Out))
-          return E;
-        return Out;
-      });
-  if (!Result)
-    return Result.takeError();
-  auto Info = readModuleInfo(FileName, ElfBytes);
+template <typename ELFT>
+llvm::Expected<ModuleImports> readImportsFrom(llvm::StringRef FileName,
+                                              const llvm::object::ELFFile<ELFT> &Elf,
+                                              const SectionIndex &Index, const ElfTarget &T) {
+  using Shdr = typename ELFT::Shdr;
+  if (Elf.getHeader().e_type != llvm::ELF::ET_REL)
+    return fileError(FileName, "not a relocatable object (a module is ET_REL)");
+  auto Sections = Elf.sections();
+  if (!Sections)
+    return inFile(FileName, Sections.takeError());
+  ModuleImports Out;
+  Out.Target = T;
+  const Shdr *SymTab = nullptr;
+  for (size_t I = 0; I < Sections->size(); ++I) {
+    const Shdr &Sec = (*Sections)[I];
+    llvm::StringRef Name = Index.Names[I];
+    if (Sec.sh_type == llvm::ELF::SHT_SYMTAB) {
+      if (SymTab)
+        return fileError(FileName, "has more than one symbol table");
+      SymTab = &Sec;
+    } else if (Name == ThisModuleSectionName) {
+      Out.HasThisModule = true;
+    } else if ((Name == "__ksymtab" || Name == "__ksymtab_gpl") && Sec.sh_size) {
+      Out.ExportsSymbols = true;
+    } else if (Name == "__kflagstab") {
+      Out.HasKflagstab = true;
+    }
+  }
+  // The loader refuses a module without symbols, so there is nothing sensible to report.
+  if (!SymTab)
+    return fileError(FileName, "has no symbol table (stripped?)");
+  if (llvm::Error E = readSymbols(FileName, Elf, *SymTab, Out))
+    return E;
+  auto Info = readInfoFrom(FileName, Elf, Index);
   if (!Info)
     return Info.takeError();
-  Result->Info = std::move(*Info);
-  auto Versions = readVersionTables(FileName, ElfBytes);
+  Out.Info = std::move(*Info);
+  auto Versions = readVersionsFrom(FileName, Elf, Index, T);
   if (!Versions)
     return Versions.takeError();
-  Result->Versions = std::move(*Versions);
-  std::optional<llvm::StringRef> ModName = Result->Info ? Result->Info->name() : std::nullopt;
-  Result->Name = ModName && !ModName->empty() ? ModName->str() : moduleNameFromPath(FileName);
-  return Result;
+  Out.Versions = std::move(*Versions);
+  std::optional<llvm::StringRef> ModName = Out.Info ? Out.Info->name() : std::nullopt;
+  Out.Name = ModName && !ModName->empty() ? ModName->str() : moduleNameFromPath(FileName);
+  return Out;
+}
+
+#define INSTANTIATE(ELFT)                                                                      \
+  template llvm::Expected<ModuleImports> readImportsFrom<ELFT>(                                \
+      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &,              \
+      const ElfTarget &);
+MODVER_FOR_EACH_ELFT(INSTANTIATE)
+#undef INSTANTIATE
+
+llvm::Expected<ModuleImports> readModuleImports(llvm::StringRef FileName,
+                                                llvm::StringRef ElfBytes) {
+  auto M = ModuleObject::fromBytes(FileName, ElfBytes);
+  if (!M)
+    return M.takeError();
+  return M->imports();
 }
 
 } // namespace modver

@@ -1,6 +1,8 @@
 #include "Module/ModuleInfo.h"
 
 #include "Elf/ElfFile.h"
+#include "Module/ModuleElf.h"
+#include "Module/ModuleObject.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "Support/Error.h"
@@ -51,25 +53,40 @@ llvm::Expected<ModuleInfo> parseModuleInfo(llvm::StringRef FileName, llvm::Strin
   return Info;
 }
 
+template <typename ELFT>
+llvm::Expected<std::optional<ModuleInfo>> readInfoFrom(llvm::StringRef FileName,
+                                                       const llvm::object::ELFFile<ELFT> &Elf,
+                                                       const SectionIndex &Index) {
+  std::optional<unsigned> I = Index.first(ModinfoSectionName);
+  if (!I)
+    return std::nullopt;
+  auto Sections = Elf.sections();
+  if (!Sections)
+    return inFile(FileName, Sections.takeError());
+  const typename ELFT::Shdr &Sec = (*Sections)[*I];
+  if (Sec.sh_type == llvm::ELF::SHT_NOBITS)
+    return fileError(FileName, "'" + ModinfoSectionName + "' has no contents (NOBITS)");
+  auto Data = Elf.getSectionContents(Sec);
+  if (!Data)
+    return inFile(FileName, Data.takeError());
+  auto Info = parseModuleInfo(FileName, llvm::toStringRef(*Data));
+  if (!Info)
+    return Info.takeError();
+  return std::optional<ModuleInfo>(std::move(*Info));
+}
+
+#define INSTANTIATE(ELFT)                                                                      \
+  template llvm::Expected<std::optional<ModuleInfo>> readInfoFrom<ELFT>(                       \
+      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &);
+MODVER_FOR_EACH_ELFT(INSTANTIATE)
+#undef INSTANTIATE
+
 llvm::Expected<std::optional<ModuleInfo>> readModuleInfo(llvm::StringRef FileName,
                                                          llvm::StringRef ElfBytes) {
-  return withElfFile(
-      FileName, ElfBytes, [&](const auto &Elf) -> llvm::Expected<std::optional<ModuleInfo>> {
-        auto Sec = findSection(Elf, ModinfoSectionName);
-        if (!Sec)
-          return inFile(FileName, Sec.takeError());
-        if (!*Sec)
-          return std::nullopt;
-        if ((*Sec)->sh_type == llvm::ELF::SHT_NOBITS)
-          return fileError(FileName, "'" + ModinfoSectionName + "' has no contents (NOBITS)");
-        auto Data = Elf.getSectionContents(**Sec);
-        if (!Data)
-          return inFile(FileName, Data.takeError());
-        auto Info = parseModuleInfo(FileName, llvm::toStringRef(*Data));
-        if (!Info)
-          return Info.takeError();
-        return std::optional<ModuleInfo>(std::move(*Info));
-      });
+  auto M = ModuleObject::fromBytes(FileName, ElfBytes);
+  if (!M)
+    return M.takeError();
+  return M->info();
 }
 
 bool isGplCompatibleLicense(llvm::StringRef License) {

@@ -1,6 +1,8 @@
 #include "Module/VersionsSection.h"
 
 #include "Elf/ElfFile.h"
+#include "Module/ModuleElf.h"
+#include "Module/ModuleObject.h"
 #include "Support/Error.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -105,64 +107,77 @@ decodeExtended(llvm::StringRef FileName, llvm::StringRef Crcs, llvm::StringRef N
   return Out;
 }
 
+template <typename ELFT>
+llvm::Expected<VersionTables> readVersionsFrom(llvm::StringRef FileName,
+                                               const llvm::object::ELFFile<ELFT> &Elf,
+                                               const SectionIndex &Index, const ElfTarget &T) {
+  using Shdr = typename ELFT::Shdr;
+  VersionTables Out;
+  auto Sections = Elf.sections();
+  if (!Sections)
+    return inFile(FileName, Sections.takeError());
+  // The last allocated section of each name counts, as when the table is walked in order.
+  auto LastAllocated = [&](llvm::StringRef Name) -> const Shdr * {
+    const Shdr *Found = nullptr;
+    for (unsigned I : Index.all(Name))
+      if ((*Sections)[I].sh_flags & llvm::ELF::SHF_ALLOC)
+        Found = &(*Sections)[I];
+    return Found;
+  };
+  const Shdr *Classic = LastAllocated(VersionsSectionName);
+  const Shdr *ExtCrcs = LastAllocated(ExtCrcsSectionName);
+  const Shdr *ExtNames = LastAllocated(ExtNamesSectionName);
+  for (unsigned I : Index.all(VersionsSectionName))
+    if (!((*Sections)[I].sh_flags & llvm::ELF::SHF_ALLOC))
+      Out.ClassicUnallocated = true;
+  auto Contents = [&](const Shdr *Sec) -> llvm::Expected<llvm::StringRef> {
+    auto Data = Elf.getSectionContents(*Sec);
+    if (!Data)
+      return inFile(FileName, Data.takeError());
+    return llvm::toStringRef(*Data);
+  };
+  if (Classic) {
+    auto Data = Contents(Classic);
+    if (!Data)
+      return Data.takeError();
+    auto Records = decodeClassic(FileName, *Data, T);
+    if (!Records)
+      return Records.takeError();
+    Out.Classic = std::move(*Records);
+  }
+  if (bool(ExtCrcs) != bool(ExtNames))
+    return fileError(FileName, "has " +
+                                   (ExtCrcs ? ExtCrcsSectionName : ExtNamesSectionName) +
+                                   " without " +
+                                   (ExtCrcs ? ExtNamesSectionName : ExtCrcsSectionName));
+  if (ExtCrcs) {
+    auto Crcs = Contents(ExtCrcs);
+    if (!Crcs)
+      return Crcs.takeError();
+    auto Names = Contents(ExtNames);
+    if (!Names)
+      return Names.takeError();
+    auto Records = decodeExtended(FileName, *Crcs, *Names, T);
+    if (!Records)
+      return Records.takeError();
+    Out.Extended = std::move(*Records);
+  }
+  return Out;
+}
+
+#define INSTANTIATE(ELFT)                                                                      \
+  template llvm::Expected<VersionTables> readVersionsFrom<ELFT>(                               \
+      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &,              \
+      const ElfTarget &);
+MODVER_FOR_EACH_ELFT(INSTANTIATE)
+#undef INSTANTIATE
+
 llvm::Expected<VersionTables> readVersionTables(llvm::StringRef FileName,
                                                 llvm::StringRef ElfBytes) {
-  auto Target = readElfTarget(FileName, ElfBytes);
-  if (!Target)
-    return Target.takeError();
-  return withElfFile(FileName, ElfBytes, [&](const auto &Elf) -> llvm::Expected<VersionTables> {
-    VersionTables Out;
-    using Shdr = typename std::remove_reference_t<decltype(Elf)>::Elf_Shdr;
-    const Shdr *Classic = nullptr, *ExtCrcs = nullptr, *ExtNames = nullptr;
-    if (llvm::Error E = forEachNamedSection(Elf, [&](const Shdr &Sec, llvm::StringRef Name) {
-          bool Alloc = Sec.sh_flags & llvm::ELF::SHF_ALLOC;
-          if (Name == VersionsSectionName) {
-            if (Alloc)
-              Classic = &Sec;
-            else
-              Out.ClassicUnallocated = true;
-          } else if (Name == ExtCrcsSectionName && Alloc) {
-            ExtCrcs = &Sec;
-          } else if (Name == ExtNamesSectionName && Alloc) {
-            ExtNames = &Sec;
-          }
-          return true;
-        }))
-      return inFile(FileName, std::move(E));
-    auto Contents = [&](const Shdr *Sec) -> llvm::Expected<llvm::StringRef> {
-      auto Data = Elf.getSectionContents(*Sec);
-      if (!Data)
-        return inFile(FileName, Data.takeError());
-      return llvm::toStringRef(*Data);
-    };
-    if (Classic) {
-      auto Data = Contents(Classic);
-      if (!Data)
-        return Data.takeError();
-      auto Records = decodeClassic(FileName, *Data, *Target);
-      if (!Records)
-        return Records.takeError();
-      Out.Classic = std::move(*Records);
-    }
-    if (bool(ExtCrcs) != bool(ExtNames))
-      return fileError(FileName, "has " +
-                                     (ExtCrcs ? ExtCrcsSectionName : ExtNamesSectionName) +
-                                     " without " +
-                                     (ExtCrcs ? ExtNamesSectionName : ExtCrcsSectionName));
-    if (ExtCrcs) {
-      auto Crcs = Contents(ExtCrcs);
-      if (!Crcs)
-        return Crcs.takeError();
-      auto Names = Contents(ExtNames);
-      if (!Names)
-        return Names.takeError();
-      auto Records = decodeExtended(FileName, *Crcs, *Names, *Target);
-      if (!Records)
-        return Records.takeError();
-      Out.Extended = std::move(*Records);
-    }
-    return Out;
-  });
+  auto M = ModuleObject::fromBytes(FileName, ElfBytes);
+  if (!M)
+    return M.takeError();
+  return M->versions();
 }
 
 } // namespace modver

@@ -2,7 +2,8 @@
 
 #include "Compression/Decompress.h"
 #include "Kernel/LoaderGeneration.h"
-#include "Module/ModuleImports.h"
+#include "Module/ModuleObject.h"
+#include "Relink/CompressedSections.h"
 #include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
@@ -31,27 +32,20 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
 
   std::vector<ModuleImports> Objects;
   for (const std::string &In : Inputs) {
-    auto Raw = readInputFile(In);
-    if (!Raw)
-      return Raw.takeError();
-    llvm::StringRef Bytes = (*Raw)->getBuffer();
-    std::unique_ptr<llvm::MemoryBuffer> Plain;
-    Compression C = detectCompression(Bytes);
-    if (C != Compression::None) {
-      auto D = decompress(In, Bytes, C);
-      if (!D)
-        return D.takeError();
-      Plain = std::move(*D);
-      Bytes = Plain->getBuffer();
-    }
-    auto Imports = readModuleImports(In, Bytes);
+    auto Module = ModuleObject::open(In);
+    if (!Module)
+      return Module.takeError();
+    // LLD trusts SHF_COMPRESSED headers: a lying ch_size would make it write that much.
+    if (llvm::Error E = checkCompressedSections(In, Module->bytes(), MaxModuleSize))
+      return E;
+    auto Imports = Module->imports();
     if (!Imports)
       return Imports.takeError();
     if (Imports->Target.Machine == 0)
       return fileError(In, "has no machine type");
     Objects.push_back(std::move(*Imports));
-    if (Plain) { // the linker reads files: give it the decompressed bytes as one
-      auto T = TempFile::create("input", "o", Bytes);
+    if (Module->wasCompressed()) { // the linker reads files: give it the decompressed bytes
+      auto T = TempFile::create("input", "o", Module->bytes());
       if (!T)
         return inFile(Output, T.takeError());
       P.LinkInputs.push_back(T->path());
@@ -72,8 +66,8 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   P.Plan = std::move(Planned->Plan);
   P.Warnings = std::move(Planned->Warnings);
 
-  auto Object = writeVersionsObject(Combined->Target, P.Plan.Classic, P.Plan.Extended,
-                                    SectionNames::modverInput());
+  auto Object =
+      writeVersionsObject(Combined->Target, P.Plan.tables(), SectionNames::modverInput());
   if (!Object)
     return Object.takeError();
   auto T = TempFile::create("versions", "o", *Object);

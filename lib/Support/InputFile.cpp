@@ -52,6 +52,11 @@ llvm::Error openRegular(llvm::StringRef Path, Fd &F, struct stat &St) {
   return llvm::Error::success();
 }
 
+llvm::Error tooLarge(llvm::StringRef Path, uint64_t Size, uint64_t Max) {
+  return fileError(Path, llvm::Twine(Size) + " bytes, more than the limit of " +
+                             llvm::Twine(Max) + " bytes for such an input");
+}
+
 } // namespace
 
 llvm::Error checkInputFile(llvm::StringRef Path) {
@@ -60,17 +65,22 @@ llvm::Error checkInputFile(llvm::StringRef Path) {
   return openRegular(Path, F, St);
 }
 
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRef Path) {
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRef Path,
+                                                                  uint64_t MaxSize) {
   if (Path == "-") {
     auto Buf = llvm::MemoryBuffer::getSTDIN();
     if (!Buf)
       return fileError("<stdin>", Buf.getError().message());
+    if ((*Buf)->getBufferSize() > MaxSize)
+      return tooLarge("<stdin>", (*Buf)->getBufferSize(), MaxSize);
     return std::move(*Buf);
   }
   Fd F;
   struct stat St;
   if (llvm::Error E = openRegular(Path, F, St))
     return E;
+  if (uint64_t(St.st_size) > MaxSize)
+    return tooLarge(Path, uint64_t(St.st_size), MaxSize);
   auto Buf = llvm::MemoryBuffer::getOpenFile(F.N, Path, uint64_t(St.st_size),
                                              /*RequiresNullTerminator=*/false);
   if (!Buf)

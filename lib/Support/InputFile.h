@@ -10,14 +10,17 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
 namespace modver {
 
 // Read the whole regular file at Path ("-": standard input). A missing or unreadable path, a
-// directory, a FIFO, a device or a socket is an error "PATH: why".
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRef Path);
+// directory, a FIFO, a device or a socket is an error "PATH: why"; so is a file larger than
+// MaxSize (checked before reading; standard input is stopped once it passes MaxSize).
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readInputFile(llvm::StringRef Path, uint64_t MaxSize = UINT64_MAX);
 
 // The same check without reading: success when Path names a regular file that can be opened
 // for reading. For inputs handed to another program (an external linker).

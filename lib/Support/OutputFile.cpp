@@ -2,6 +2,7 @@
 
 #include "Support/Error.h"
 #include "Support/InputFile.h"
+#include "Support/SignalCleanup.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
@@ -59,6 +60,7 @@ llvm::Expected<OutputFile> OutputFile::create(llvm::StringRef Path, OutputOption
   } else {
     Model = tempModel(Dir, llvm::sys::path::filename(Path));
   }
+  CreationWindow Window; // see SignalCleanup.h
   auto Temp = llvm::sys::fs::TempFile::create(
       Model, llvm::sys::fs::all_read | llvm::sys::fs::all_write);
   if (!Temp)

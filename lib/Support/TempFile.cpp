@@ -1,6 +1,7 @@
 #include "Support/TempFile.h"
 
 #include "Support/Error.h"
+#include "Support/SignalCleanup.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
@@ -11,6 +12,7 @@
 namespace modver {
 
 llvm::Expected<TempFile> TempFile::reserve(llvm::StringRef Model, llvm::StringRef Suffix) {
+  CreationWindow Window;
   llvm::SmallString<128> Path;
   llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, Path);
   llvm::sys::path::append(Path, "modver-" + Model + "-%%%%%%." + Suffix);
@@ -29,6 +31,9 @@ llvm::Expected<TempFile> TempFile::reserve(llvm::StringRef Model, llvm::StringRe
 
 llvm::Expected<TempFile> TempFile::create(llvm::StringRef Model, llvm::StringRef Suffix,
                                           llvm::StringRef Contents) {
+  // Until the contents are written: a signal's removal pass between reserve() and the write
+  // would otherwise see the file re-created by the write, unregistered.
+  CreationWindow Window;
   auto File = reserve(Model, Suffix);
   if (!File)
     return File.takeError();

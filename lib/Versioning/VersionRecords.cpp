@@ -78,16 +78,59 @@ llvm::Expected<RecordPlan> planRecords(llvm::StringRef ObjectName,
             " (give --modules or --symvers for exporting modules, or --allow-unresolved)");
   }
 
-  bool NeedExtended = Options.ForceExtended;
+  // Which tables, from the kernel's configuration when it is known (see RecordPlan).
+  const KernelInfo &K = Db.kernel();
+  std::optional<bool> KernelExtended = K.ExtendedModversions;
+  // A configuration that sets MODVERSIONS but not EXTENDED_MODVERSIONS (every kernel before
+  // 6.14 has no such option) means modpost runs without -x.
+  if (!KernelExtended && K.Modversions.value_or(false))
+    KernelExtended = false;
+  Plan.Basic = K.BasicModversions.value_or(true);
+  if (!Plan.Basic && KernelExtended == false && !Options.ForceExtended)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        ObjectName + ": the kernel" + (K.Release.empty() ? "" : " " + K.Release) +
+            " is configured with neither CONFIG_BASIC_MODVERSIONS nor "
+            "CONFIG_EXTENDED_MODVERSIONS: kbuild writes no version tables for it, and its "
+            "loader accepts no versioned import without CONFIG_MODULE_FORCE_LOAD (--extended "
+            "writes the extended tables anyway)");
+
+  bool NeedExtended = Options.ForceExtended || KernelExtended.value_or(false) || !Plan.Basic;
+  std::vector<std::string> TooLong;
   for (const VersionRecord &R : All) {
-    if (fitsClassicRecord(R.Name, Target))
-      Plan.Classic.push_back(R);
-    else
+    if (fitsClassicRecord(R.Name, Target)) {
+      if (Plan.Basic)
+        Plan.Classic.push_back(R);
+    } else if (KernelExtended == false && !Options.ForceExtended) {
+      TooLong.push_back(R.Name);
+    } else {
       NeedExtended = true;
+    }
+  }
+  if (!TooLong.empty()) {
+    // modpost 6.1 and a new modpost without -x stop at such a name: the kernel's loader could
+    // only match it through the extended tables, which it does not read.
+    std::string List;
+    for (const std::string &Name : TooLong)
+      List += (List.empty() ? "\"" : "\", \"") + Name;
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        ObjectName + ": too long symbol" + (TooLong.size() == 1 ? " " : "s ") + List +
+            "\" for __versions (at most " + llvm::Twine(maxClassicNameLength(Target)) +
+            " characters): the kernel is built without CONFIG_EXTENDED_MODVERSIONS, so "
+            "modpost refuses it too (--extended writes the extended tables anyway)");
   }
   if (NeedExtended)
     Plan.Extended = std::move(All);
   return Plan;
+}
+
+VersionTables RecordPlan::tables() const {
+  VersionTables T;
+  if (Basic)
+    T.Classic = Classic;
+  T.Extended = Extended;
+  return T;
 }
 
 static std::string hex(uint32_t V) {

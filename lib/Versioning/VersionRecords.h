@@ -21,7 +21,8 @@
 namespace modver {
 
 struct RecordOptions {
-  // Put every record in the extended tables too, not only names too long for __versions.
+  // Write the extended tables (with every record) even when the kernel's configuration does
+  // not ask for them: mkmod --extended, the plugin's "extended".
   bool ForceExtended = false;
   // Symbols the kernel does not export are left without a record instead of failing.
   bool AllowUnresolved = false;
@@ -30,21 +31,35 @@ struct RecordOptions {
   bool All = false;
 };
 
+// Which tables a module gets follows the kernel's configuration, as modpost's flags do:
+//   EXTENDED_MODVERSIONS=y     the extended pair with every record, plus __versions with the
+//                              names that fit unless BASIC_MODVERSIONS=n (then no __versions)
+//   EXTENDED_MODVERSIONS=n     __versions only; a name too long for it is an error ("too long
+//   or not set (MODVERSIONS=y) symbol", as modpost gives), unless ForceExtended
+//   configuration unknown      __versions, and the extended pair only when a name is too long
+//                              for __versions or ForceExtended
 struct RecordPlan {
-  // Records for __versions: every planned record whose name fits one.
+  // Records for __versions: every planned record whose name fits one (none when !Basic).
   std::vector<VersionRecord> Classic;
-  // Records for the extended pair, when any name is too long or they were asked for: all of
-  // them, because a loader that sees the extended tables ignores __versions.
+  // Whether __versions is written at all; false for a BASIC_MODVERSIONS=n kernel.
+  bool Basic = true;
+  // Records for the extended pair, when the kernel wants them, a name is too long or they
+  // were asked for: all of them, module_layout last, because a loader that sees the extended
+  // tables ignores __versions.
   std::optional<std::vector<VersionRecord>> Extended;
   // Imports the kernel does not export (only with AllowUnresolved; otherwise an error).
   std::vector<std::string> Unresolved;
   // Imports whose exporter has no CRC: no record, as modpost does ("has no CRC").
   std::vector<std::string> WithoutCrc;
+
+  // The tables to write: Classic absent when !Basic.
+  VersionTables tables() const;
 };
 
 // Plan the records for the undefined symbols Imports (in the object's symbol-table order, as
-// modpost walks them), plus module_layout when the kernel exports it, last. ObjectName names
-// the module in errors.
+// modpost walks them), plus module_layout when the kernel exports it, last; which tables hold
+// them follows Db.kernel()'s configuration (see RecordPlan). ObjectName names the module in
+// errors.
 llvm::Expected<RecordPlan> planRecords(llvm::StringRef ObjectName,
                                        llvm::ArrayRef<std::string> Imports, const SymbolDb &Db,
                                        const RecordOptions &Options, const ElfTarget &Target);

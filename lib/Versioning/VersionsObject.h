@@ -39,10 +39,18 @@ versionsSections(const ElfTarget &T, llvm::ArrayRef<VersionRecord> Classic,
                  const std::optional<std::vector<VersionRecord>> &Extended,
                  const SectionNames &Names = {});
 
+// The same for the tables a plan chose (RecordPlan::tables()): no __versions when
+// Tables.Classic is absent (a BASIC_MODVERSIONS=n kernel), as kbuild writes them.
+llvm::Expected<std::vector<ElfSection>> versionsSections(const ElfTarget &T,
+                                                         const VersionTables &Tables,
+                                                         const SectionNames &Names = {});
+
 // An ELF relocatable object holding versionsSections(...).
 llvm::Expected<std::string>
 writeVersionsObject(const ElfTarget &T, llvm::ArrayRef<VersionRecord> Classic,
                     const std::optional<std::vector<VersionRecord>> &Extended,
                     const SectionNames &Names = {});
+llvm::Expected<std::string> writeVersionsObject(const ElfTarget &T, const VersionTables &Tables,
+                                                const SectionNames &Names = {});
 
 } // namespace modver

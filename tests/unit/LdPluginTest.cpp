@@ -8,7 +8,9 @@
 #include "LdPlugin/PluginOptions.h"
 #include "Relink/MkMod.h"
 #include "Relink/Relink.h"
+#include "Database/ModversionsObject.h"
 #include "Database/Symvers.h"
+#include "Elf/ElfTarget.h"
 #include "Module/VersionsSection.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -299,6 +301,106 @@ INSTANTIATE_TEST_SUITE_P(GnuLinkers, LdPluginTest, ::testing::Values("ld.bfd", "
                                                          : std::string("gold");
                          });
 
+// The plugin writes the tables the kernel's configuration asks for, as mkmod does with the
+// same configuration: given as kernel-config= or carried by a modversions.o.
+namespace {
+
+struct ConfigCase {
+  const char *Config;
+  bool Classic, Extended;
+};
+
+const ConfigCase ConfigCases[] = {
+    {"CONFIG_MODVERSIONS=y\nCONFIG_BASIC_MODVERSIONS=y\nCONFIG_EXTENDED_MODVERSIONS=y\n", true,
+     true},
+    {"CONFIG_MODVERSIONS=y\n# CONFIG_BASIC_MODVERSIONS is not set\n"
+     "CONFIG_EXTENDED_MODVERSIONS=y\n",
+     false, true},
+    {"CONFIG_MODVERSIONS=y\n# CONFIG_EXTENDED_MODVERSIONS is not set\n", true, false}};
+
+VersionTables tablesOf(const std::string &Path) {
+  std::string Bytes = readWhole(Path);
+  auto T = readVersionTables(Path, Bytes);
+  EXPECT_TRUE(bool(T)) << llvm::toString(T.takeError());
+  return T ? *T : VersionTables();
+}
+
+} // namespace
+
+TEST_P(LdPluginTest, TablesFollowTheKernelConfigurationAsMkmodWritesThem) {
+  for (const ConfigCase &C : ConfigCases) {
+    SCOPED_TRACE(C.Config);
+    std::string Config = Dir.write("config", C.Config);
+    KernelSources Sources;
+    Sources.Symvers = {SymversPath};
+    Sources.Config = Config;
+    auto Db = loadKernelDb(Sources);
+    ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
+    auto P = prepareModule({Module, Other}, Dir.file("mkmod.ko"), *Db, {});
+    ASSERT_TRUE(bool(P)) << llvm::toString(P.takeError());
+    auto L = Linker::inProcess();
+    ASSERT_TRUE(bool(L));
+    ASSERT_FALSE(bool(linkModule(*P, **L, MODVER_SOURCE_DIR "/linker-scripts/modver.lds")));
+
+    // modversions.o of the same kernel, target from the module.
+    std::string Bytes = readWhole(Module);
+    auto Target = readElfTarget(Module, Bytes);
+    ASSERT_TRUE(bool(Target));
+    Db->kernel().Target = *Target;
+    auto Obj = writeModversionsObject(*Db);
+    ASSERT_TRUE(bool(Obj)) << llvm::toString(Obj.takeError());
+    std::string ModversionsO = Dir.write("modversions.o", *Obj);
+
+    std::string ByConfig = Dir.file("config.ko"), ByObject = Dir.file("object.ko");
+    CommandResult R = link({Module, Other}, ByConfig, {"kernel-config=" + Config});
+    ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
+    std::vector<std::string> Argv = {LinkerPath, "-r", "-plugin", PluginPath,
+                                     "-plugin-opt=modversions=" + ModversionsO,
+                                     "-T", Script, "-o", ByObject, Module, Other};
+    R = run(Argv);
+    ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
+
+    for (const std::string &Out : {ByConfig, ByObject}) {
+      SCOPED_TRACE(Out);
+      VersionTables T = tablesOf(Out);
+      EXPECT_EQ(bool(T.Classic), C.Classic);
+      EXPECT_EQ(bool(T.Extended), C.Extended);
+      if (T.Extended) {
+        EXPECT_EQ(T.Extended->back().Name, "module_layout");
+      }
+      for (const char *Sec : {"__versions", "__version_ext_crcs", "__version_ext_names"})
+        EXPECT_EQ(sectionBytes(Out, Sec), sectionBytes(Dir.file("mkmod.ko"), Sec)) << Sec;
+    }
+  }
+}
+
+TEST_P(LdPluginTest, TooLongSymbolFailsTheLinkForAClassicKernel) {
+  std::string Long(70, 'q');
+  std::string LongObj = compile(Dir, "long.c",
+                                "extern int " + Long + "(void);\nint g(void) { return " + Long +
+                                    "(); }\n",
+                                {"-O1", "-fno-pic"});
+  std::string LongSymvers =
+      Dir.write("long.symvers", "0x00000abc\t" + Long + "\tvmlinux\tEXPORT_SYMBOL\t\n");
+  std::string Config =
+      Dir.write("config", "CONFIG_MODVERSIONS=y\n# CONFIG_EXTENDED_MODVERSIONS is not set\n");
+  std::string Out = Dir.file("quux.ko");
+  CommandResult R = link({Module, Other, LongObj}, Out,
+                         {"symvers=" + LongSymvers, "kernel-config=" + Config});
+  EXPECT_NE(R.ExitCode, 0);
+  std::string All = R.Stdout + R.Stderr;
+  EXPECT_NE(All.find("too long symbol \"" + Long + "\""), std::string::npos) << All;
+
+  // "extended" overrides the configuration.
+  R = link({Module, Other, LongObj}, Out,
+           {"symvers=" + LongSymvers, "kernel-config=" + Config, "extended"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Stdout << R.Stderr;
+  VersionTables T = tablesOf(Out);
+  ASSERT_TRUE(T.Extended);
+  EXPECT_NE(std::find(T.Extended->begin(), T.Extended->end(), VersionRecord{Long, 0xabc}),
+            T.Extended->end());
+}
+
 TEST(LdPluginOptionsTest, RepeatableSourcesAndFlags) {
   LdPluginOptions O;
   for (const char *T : {"kernel=/k/vmlinux", "modversions=/k/modversions.o", "symvers=a",
@@ -313,6 +415,11 @@ TEST(LdPluginOptionsTest, RepeatableSourcesAndFlags) {
   EXPECT_TRUE(bool(E));
   llvm::consumeError(std::move(E));
   E = applyLdPluginOption(O, "force=yes");
+  EXPECT_TRUE(bool(E));
+  llvm::consumeError(std::move(E));
+  ASSERT_FALSE(bool(applyLdPluginOption(O, "kernel-config=/k/config")));
+  EXPECT_EQ(O.Sources.Config, "/k/config");
+  E = applyLdPluginOption(O, "kernel-config");
   EXPECT_TRUE(bool(E));
   llvm::consumeError(std::move(E));
 }

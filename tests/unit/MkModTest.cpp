@@ -1,12 +1,15 @@
 // mkmod end to end on objects compiled at test time: the records, the untouched sections, the
 // guard, the linkers, compressed and atomic outputs.
 #include "Compression/Decompress.h"
+#include "Database/ModversionsObject.h"
+#include "Kernel/KernelDb.h"
 #include "Elf/ElfFile.h"
 #include "Fixture.h"
 #include "Relink/MkMod.h"
 #include "Module/VersionsSection.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -268,4 +271,193 @@ TEST(MkModTool, ExitCodesAndMessages) {
 
   R = run({toolPath("mkmod"), Obj, "--symvers", Symvers});
   EXPECT_EQ(R.ExitCode, 64) << R.Stderr;
+}
+
+// The tables follow the kernel's configuration, as kbuild writes them: given as --kernel-config
+// (Sources.Config) or carried by a modversions.o, with the same result.
+namespace {
+
+const std::string LongName =
+    "a_symbol_name_long_enough_that_no_classic_record_of_56_bytes_holds_it";
+
+const char *ConfigBoth = "CONFIG_MODVERSIONS=y\nCONFIG_BASIC_MODVERSIONS=y\n"
+                         "CONFIG_EXTENDED_MODVERSIONS=y\n";
+const char *ConfigExtOnly = "CONFIG_MODVERSIONS=y\n# CONFIG_BASIC_MODVERSIONS is not set\n"
+                            "CONFIG_EXTENDED_MODVERSIONS=y\n";
+const char *ConfigClassic = "CONFIG_MODVERSIONS=y\n# CONFIG_EXTENDED_MODVERSIONS is not set\n";
+
+// readelf's view of one section: flags and alignment ("" when absent).
+std::string flagsAndAlign(const std::string &Path, llvm::StringRef Name) {
+  CommandResult R = run({"readelf", "-SW", Path});
+  EXPECT_EQ(R.ExitCode, 0) << R.Stderr;
+  for (llvm::StringRef Line : llvm::split(R.Stdout, '\n')) {
+    llvm::SmallVector<llvm::StringRef, 12> F;
+    Line.split(F, ' ', -1, false);
+    // [Nr] Name Type Address Off Size ES Flg Lk Inf Al; "[ 1]" splits in two
+    auto It = std::find(F.begin(), F.end(), Name);
+    if (It == F.end() || F.end() - It < 10)
+      continue;
+    return (It[6] + " " + It[9]).str();
+  }
+  return "";
+}
+
+class ConfiguredTables : public ::testing::Test {
+protected:
+  void SetUp() override {
+    Module = compile(Dir, "long.c",
+                     "extern int imp_a(int);\nextern int " + LongName +
+                         "(void);\nint init_module(void) { return imp_a(1) + " + LongName +
+                         "(); }\n",
+                     {"-O1", "-fno-pic"});
+    Short = compile(Dir, "short.c",
+                    "extern int imp_a(int);\nint init_module(void) { return imp_a(1); }\n",
+                    {"-O1", "-fno-pic"});
+    Symvers = Dir.write("Module.symvers",
+                        "0x00000100\timp_a\tvmlinux\tEXPORT_SYMBOL\t\n"
+                        "0x00000103\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t\n"
+                        "0x00000abc\t" + LongName + "\tvmlinux\tEXPORT_SYMBOL\t\n");
+    auto Made = Linker::inProcess();
+    ASSERT_TRUE(bool(Made));
+    L = std::move(*Made);
+  }
+
+  // The database as mkmod --symvers S --kernel-config C reads it.
+  SymbolDb withConfig(const char *Config) {
+    KernelSources Sources;
+    Sources.Symvers = {Symvers};
+    Sources.Config = Dir.write("config", Config);
+    auto Db = loadKernelDb(Sources);
+    EXPECT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
+    return Db ? std::move(*Db) : SymbolDb();
+  }
+
+  // The same written to modversions.o and read back as mkmod --modversions reads it.
+  SymbolDb viaModversionsObject(const char *Config) {
+    SymbolDb Db = withConfig(Config);
+    std::string Bytes = readWhole(Module);
+    auto T = readElfTarget(Module, Bytes);
+    EXPECT_TRUE(bool(T));
+    Db.kernel().Target = *T;
+    auto Obj = writeModversionsObject(Db);
+    EXPECT_TRUE(bool(Obj)) << llvm::toString(Obj.takeError());
+    KernelSources Sources;
+    Sources.Kernels = {Dir.write("modversions.o", *Obj)};
+    auto Back = loadKernelDb(Sources);
+    EXPECT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+    return Back ? std::move(*Back) : SymbolDb();
+  }
+
+  TempDir Dir;
+  std::string Module, Short, Symvers;
+  std::unique_ptr<Linker> L;
+};
+
+// The extended pair as kbuild lays it out: u32 CRCs in target order, names back to back.
+void expectKbuildExtendedLayout(const std::string &Path, const std::vector<VersionRecord> &R) {
+  std::string Crcs, Names;
+  for (const VersionRecord &V : R) {
+    char B[4];
+    llvm::support::endian::write32le(B, V.Crc);
+    Crcs.append(B, 4);
+    Names += V.Name;
+    Names += '\0';
+  }
+  auto Sections = sectionContents(Path);
+  EXPECT_EQ(Sections["__version_ext_crcs"], Crcs);
+  EXPECT_EQ(Sections["__version_ext_names"], Names);
+  EXPECT_EQ(flagsAndAlign(Path, "__version_ext_crcs"), "A 4");
+  EXPECT_EQ(flagsAndAlign(Path, "__version_ext_names"), "A 1");
+}
+
+} // namespace
+
+TEST_F(ConfiguredTables, ExtendedKernelGetsBothTables) {
+  for (bool ViaObject : {false, true}) {
+    SCOPED_TRACE(ViaObject ? "modversions.o" : "--kernel-config");
+    SymbolDb Db = ViaObject ? viaModversionsObject(ConfigBoth) : withConfig(ConfigBoth);
+    std::string Out = Dir.file(ViaObject ? "o.ko" : "c.ko");
+    ASSERT_FALSE(bool(makeModule({Module}, Out, *L, Db)));
+    std::string Bytes = readWhole(Out);
+    auto T = readVersionTables(Out, Bytes);
+    ASSERT_TRUE(bool(T)) << llvm::toString(T.takeError());
+    ASSERT_TRUE(T->Classic && T->Extended);
+    ASSERT_EQ(T->Extended->size(), 3u);
+    EXPECT_EQ(T->Extended->back(), (VersionRecord{"module_layout", 0x103}));
+    EXPECT_NE(std::find(T->Extended->begin(), T->Extended->end(),
+                        VersionRecord{LongName, 0xabc}),
+              T->Extended->end());
+    EXPECT_EQ(*T->Classic,
+              (std::vector<VersionRecord>{{"imp_a", 0x100}, {"module_layout", 0x103}}));
+    EXPECT_EQ(flagsAndAlign(Out, "__versions"), "A 8");
+    expectKbuildExtendedLayout(Out, *T->Extended);
+
+    // Short names only: still the extended pair, because kbuild writes it for this kernel.
+    std::string ShortOut = Dir.file(ViaObject ? "so.ko" : "sc.ko");
+    ASSERT_FALSE(bool(makeModule({Short}, ShortOut, *L, Db)));
+    std::string ShortBytes = readWhole(ShortOut);
+    auto ST = readVersionTables(ShortOut, ShortBytes);
+    ASSERT_TRUE(bool(ST));
+    ASSERT_TRUE(ST->Extended && ST->Classic);
+    EXPECT_EQ(*ST->Extended, *ST->Classic);
+  }
+  EXPECT_EQ(sectionContents(Dir.file("o.ko")), sectionContents(Dir.file("c.ko")));
+}
+
+TEST_F(ConfiguredTables, BasicOffGivesNoVersionsSection) {
+  for (bool ViaObject : {false, true}) {
+    SCOPED_TRACE(ViaObject ? "modversions.o" : "--kernel-config");
+    SymbolDb Db = ViaObject ? viaModversionsObject(ConfigExtOnly) : withConfig(ConfigExtOnly);
+    std::string Out = Dir.file(ViaObject ? "o.ko" : "c.ko");
+    ASSERT_FALSE(bool(makeModule({Module}, Out, *L, Db)));
+    std::string Bytes = readWhole(Out);
+    auto T = readVersionTables(Out, Bytes);
+    ASSERT_TRUE(bool(T)) << llvm::toString(T.takeError());
+    EXPECT_FALSE(T->Classic);
+    ASSERT_TRUE(T->Extended);
+    EXPECT_EQ(T->Extended->size(), 3u);
+    EXPECT_EQ(flagsAndAlign(Out, "__versions"), "");
+    expectKbuildExtendedLayout(Out, *T->Extended);
+  }
+  EXPECT_EQ(sectionContents(Dir.file("o.ko")), sectionContents(Dir.file("c.ko")));
+}
+
+TEST_F(ConfiguredTables, ClassicKernelRefusesTooLongSymbol) {
+  for (bool ViaObject : {false, true}) {
+    SCOPED_TRACE(ViaObject ? "modversions.o" : "--kernel-config");
+    SymbolDb Db = ViaObject ? viaModversionsObject(ConfigClassic) : withConfig(ConfigClassic);
+    std::string Out = Dir.file("short.ko");
+    ASSERT_FALSE(bool(makeModule({Short}, Out, *L, Db)));
+    std::string Bytes = readWhole(Out);
+    auto T = readVersionTables(Out, Bytes);
+    ASSERT_TRUE(bool(T));
+    EXPECT_FALSE(T->Extended);
+    ASSERT_TRUE(T->Classic);
+    EXPECT_EQ(T->Classic->size(), 2u);
+
+    llvm::Error E = makeModule({Module}, Dir.file("long.ko"), *L, Db);
+    ASSERT_TRUE(bool(E));
+    std::string Msg = llvm::toString(std::move(E));
+    EXPECT_NE(Msg.find("too long symbol \"" + LongName + "\""), std::string::npos) << Msg;
+    EXPECT_FALSE(llvm::sys::fs::exists(Dir.file("long.ko")));
+
+    // --extended overrides the configuration.
+    MkModOptions Forced;
+    Forced.Records.ForceExtended = true;
+    ASSERT_FALSE(bool(makeModule({Module}, Dir.file("long.ko"), *L, Db, Forced)));
+    std::string LongBytes = readWhole(Dir.file("long.ko"));
+    auto LT = readVersionTables(Dir.file("long.ko"), LongBytes);
+    ASSERT_TRUE(bool(LT));
+    EXPECT_TRUE(LT->Extended && LT->Classic);
+    llvm::sys::fs::remove(Dir.file("long.ko"));
+  }
+}
+
+TEST_F(ConfiguredTables, MkmodToolTakesKernelConfig) {
+  std::string Config = Dir.write("cfg", ConfigExtOnly);
+  CommandResult R = run({toolPath("mkmod"), Module, "--symvers", Symvers, "--kernel-config",
+                         Config, "-o", Dir.file("t.ko")});
+  ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
+  EXPECT_EQ(flagsAndAlign(Dir.file("t.ko"), "__versions"), "");
+  EXPECT_EQ(flagsAndAlign(Dir.file("t.ko"), "__version_ext_crcs"), "A 4");
 }

@@ -407,3 +407,62 @@ TEST(ModversionsObject, ThirtyThousandSymbols) {
               "bytes\n",
               WriteMs, Cpu1 - Cpu0, ReadMs, Cpu2 - Cpu1, Obj->size());
 }
+
+// The kernel facts that decide the tables mkmod writes travel in modversions.o, so that
+// --modversions X.o plans as --kernel <image> does.
+TEST(ModversionsObject, KeepsModversionsConfigurationAndKflagstab) {
+  SymbolDb Db = sampleDb(x86_64());
+  Db.kernel().Modversions = true;
+  Db.kernel().BasicModversions = false;
+  Db.kernel().ExtendedModversions = true;
+  Db.kernel().HasKflagstab = true;
+  auto Obj = writeModversionsObject(Db);
+  ASSERT_TRUE(bool(Obj)) << llvm::toString(Obj.takeError());
+  EXPECT_NE(Obj->find("modver-db\t2\n"), std::string::npos);
+  EXPECT_NE(Obj->find("\nmodversions\tyes\nbasic-modversions\tno\nextended-modversions\tyes\n"
+                      "kflagstab\tyes\nsources\t"),
+            std::string::npos);
+  auto Back = readModversionsObject("modversions.o", *Obj);
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  EXPECT_EQ(Back->kernel().Modversions, true);
+  EXPECT_EQ(Back->kernel().BasicModversions, false);
+  EXPECT_EQ(Back->kernel().ExtendedModversions, true);
+  EXPECT_TRUE(Back->kernel().HasKflagstab);
+  auto Again = writeModversionsObject(*Back);
+  ASSERT_TRUE(bool(Again));
+  EXPECT_EQ(*Obj, *Again);
+
+  // Only what is known is written; a file without the lines reads as unknown.
+  Db.kernel().BasicModversions.reset();
+  Db.kernel().HasKflagstab = false;
+  auto Partial = writeModversionsObject(Db);
+  ASSERT_TRUE(bool(Partial));
+  EXPECT_EQ(Partial->find("basic-modversions"), std::string::npos);
+  EXPECT_EQ(Partial->find("kflagstab"), std::string::npos);
+  auto PartialBack = readModversionsObject("modversions.o", *Partial);
+  ASSERT_TRUE(bool(PartialBack)) << llvm::toString(PartialBack.takeError());
+  EXPECT_EQ(PartialBack->kernel().BasicModversions, std::nullopt);
+  EXPECT_EQ(PartialBack->kernel().ExtendedModversions, true);
+  EXPECT_FALSE(PartialBack->kernel().HasKflagstab);
+}
+
+TEST(ModversionsObject, OlderFilesReadWithoutConfigurationAndBadValuesAreErrors) {
+  ElfTarget T = x86_64();
+  std::string Head =
+      "modver-db\t2\nrelease\t\nvermagic\t\nforce-load\tno\nmissing-ns-imports\tno\n";
+  std::string Tail = "sources\t1\nModule.symvers\nsymbols\t1\na\tc\t\tvmlinux\t0\n";
+  auto Old = readModversionsObject("m.o", handMade(T, {{"a", 7}}, std::nullopt, Head + Tail));
+  ASSERT_TRUE(bool(Old)) << llvm::toString(Old.takeError());
+  EXPECT_EQ(Old->kernel().Modversions, std::nullopt);
+  EXPECT_EQ(Old->kernel().ExtendedModversions, std::nullopt);
+  EXPECT_FALSE(Old->kernel().HasKflagstab);
+  EXPECT_EQ(errorOf(handMade(T, {{"a", 7}}, std::nullopt,
+                             Head + "extended-modversions\tmaybe\n" + Tail)),
+            "m.o: .modver.db line 6: bad extended-modversions 'maybe'");
+  EXPECT_EQ(errorOf(handMade(T, {{"a", 7}}, std::nullopt, Head + "kflagstab\tsure\n" + Tail)),
+            "m.o: .modver.db line 6: bad kflagstab 'sure'");
+  // Out of order is not read as the option: the line is then where 'sources' belongs.
+  EXPECT_EQ(errorOf(handMade(T, {{"a", 7}}, std::nullopt,
+                             Head + "kflagstab\tyes\nmodversions\tyes\n" + Tail)),
+            "m.o: .modver.db line 7: expected 'sources'");
+}

@@ -1,5 +1,7 @@
 #include "Versioning/VersionRecords.h"
 
+#include "Kernel/KernelConfig.h"
+
 #include "llvm/BinaryFormat/ELF.h"
 
 #include <gtest/gtest.h>
@@ -95,6 +97,92 @@ TEST(PlanRecords, AllTakesTheWholeTableSorted) {
   ASSERT_TRUE(Plan->Extended); // the 60-character name does not fit
   EXPECT_EQ(Plan->Extended->size(), 4u);
   EXPECT_EQ(Plan->Classic.front().Name, "_printk");
+}
+
+// The kernel's configuration decides the tables, as it decides modpost's -b and -x.
+namespace {
+SymbolDb configured(llvm::StringRef ConfigText) {
+  SymbolDb Db = kernel();
+  applyKernelConfig(ConfigText, Db.kernel());
+  return Db;
+}
+const char *ExtendedConfig = "CONFIG_MODVERSIONS=y\nCONFIG_BASIC_MODVERSIONS=y\n"
+                             "CONFIG_EXTENDED_MODVERSIONS=y\n";
+const char *ExtendedOnlyConfig = "CONFIG_MODVERSIONS=y\n# CONFIG_BASIC_MODVERSIONS is not set\n"
+                                 "CONFIG_EXTENDED_MODVERSIONS=y\n";
+const char *ClassicConfig = "CONFIG_MODVERSIONS=y\n# CONFIG_EXTENDED_MODVERSIONS is not set\n";
+} // namespace
+
+TEST(PlanRecords, ExtendedKernelGetsEveryRecordInBothTables) {
+  std::string Long(60, 'x');
+  auto Plan = planRecords("m.o", {"_printk", Long}, configured(ExtendedConfig), {}, x8664());
+  ASSERT_TRUE(bool(Plan)) << llvm::toString(Plan.takeError());
+  EXPECT_TRUE(Plan->Basic);
+  ASSERT_TRUE(Plan->Extended);
+  EXPECT_EQ(*Plan->Extended,
+            (std::vector<VersionRecord>{
+                {"_printk", 0x22222222}, {Long, 0x44444444}, {"module_layout", 0x11111111}}));
+  EXPECT_EQ(Plan->Classic, (std::vector<VersionRecord>{{"_printk", 0x22222222},
+                                                       {"module_layout", 0x11111111}}));
+  VersionTables T = Plan->tables();
+  EXPECT_TRUE(T.Classic && T.Extended);
+
+  // Short names only: the extended pair all the same, because the kernel's modpost writes it.
+  auto Short = planRecords("m.o", {"_printk"}, configured(ExtendedConfig), {}, x8664());
+  ASSERT_TRUE(bool(Short));
+  ASSERT_TRUE(Short->Extended);
+  EXPECT_EQ(Short->Extended->size(), 2u);
+  EXPECT_EQ(Short->Extended->back().Name, "module_layout");
+}
+
+TEST(PlanRecords, BasicOffGivesNoVersionsTable) {
+  std::string Long(60, 'x');
+  auto Plan = planRecords("m.o", {Long, "_printk"}, configured(ExtendedOnlyConfig), {}, x8664());
+  ASSERT_TRUE(bool(Plan)) << llvm::toString(Plan.takeError());
+  EXPECT_FALSE(Plan->Basic);
+  EXPECT_TRUE(Plan->Classic.empty());
+  ASSERT_TRUE(Plan->Extended);
+  EXPECT_EQ(Plan->Extended->size(), 3u);
+  VersionTables T = Plan->tables();
+  EXPECT_FALSE(T.Classic);
+  EXPECT_TRUE(T.Extended);
+}
+
+TEST(PlanRecords, ClassicKernelRefusesTooLongNamesAsModpost) {
+  auto Plan = planRecords("m.o", {"_printk"}, configured(ClassicConfig), {}, x8664());
+  ASSERT_TRUE(bool(Plan));
+  EXPECT_FALSE(Plan->Extended);
+  EXPECT_EQ(Plan->Classic.size(), 2u);
+
+  std::string Long(60, 'x');
+  auto Bad = planRecords("m.o", {"_printk", Long}, configured(ClassicConfig), {}, x8664());
+  ASSERT_FALSE(bool(Bad));
+  std::string Msg = llvm::toString(Bad.takeError());
+  EXPECT_NE(Msg.find("m.o: too long symbol \"" + Long + "\" for __versions (at most 55"),
+            std::string::npos)
+      << Msg;
+  // A 6.1 .config has no EXTENDED_MODVERSIONS line at all: the same.
+  EXPECT_FALSE(bool(planRecords("m.o", {Long}, configured("CONFIG_MODVERSIONS=y\n"), {},
+                                x8664())));
+
+  // --extended is the explicit override.
+  RecordOptions Forced;
+  Forced.ForceExtended = true;
+  auto Over = planRecords("m.o", {"_printk", Long}, configured(ClassicConfig), Forced, x8664());
+  ASSERT_TRUE(bool(Over)) << llvm::toString(Over.takeError());
+  ASSERT_TRUE(Over->Extended);
+  EXPECT_EQ(Over->Extended->size(), 3u);
+  EXPECT_EQ(Over->Classic.size(), 2u);
+}
+
+TEST(PlanRecords, NeitherBasicNorExtendedIsAnError) {
+  auto Plan = planRecords("m.o", {"_printk"},
+                          configured("CONFIG_MODVERSIONS=y\n# CONFIG_BASIC_MODVERSIONS is not set\n"
+                                     "# CONFIG_EXTENDED_MODVERSIONS is not set\n"),
+                          {}, x8664());
+  ASSERT_FALSE(bool(Plan));
+  EXPECT_NE(llvm::toString(Plan.takeError()).find("neither CONFIG_BASIC_MODVERSIONS"),
+            std::string::npos);
 }
 
 TEST(Guard, SameKernelIsSafe) {
