@@ -18,6 +18,13 @@
 
 using namespace modver;
 
+// ExitError if anything failed, else ExitNegative if the guard refused anything, else ExitOk.
+static int exitCodeFor(const MkModSummary &S) {
+  if (S.Failed)
+    return ExitError;
+  return S.Refused ? ExitNegative : ExitOk;
+}
+
 static int run(int Argc, char **Argv) {
   CLI::App App{"Give a module the symbol version records of the kernel it was compiled "
                "against, by relinking it (ld -r) with a versions object: no compiler, no "
@@ -123,7 +130,7 @@ static int run(int Argc, char **Argv) {
   if (!Quiet && Results.size() > 1)
     llvm::errs() << "mkmod: " << Summary.Written << " written, " << Summary.Refused
                  << " refused, " << Summary.Failed << " failed\n";
-  return Summary.exitCode();
+  return exitCodeFor(Summary);
 }
 
 int main(int Argc, char **Argv) { return finishStdout("mkmod", run(Argc, Argv)); }

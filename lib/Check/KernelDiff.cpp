@@ -1,10 +1,9 @@
 #include "Check/KernelDiff.h"
 
-#include "Check/Report.h"
-
 #include "llvm/Support/Format.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
 
 namespace modver {
 
@@ -67,10 +66,24 @@ static std::string detail(const ExportChange &C) {
   }
 }
 
-void printDiffText(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
-                   llvm::ArrayRef<ModuleVerdict> Modules) {
+DiffReport makeDiffReport(const SymbolDb &Old, const SymbolDb &New,
+                          std::vector<ModuleVerdict> Modules) {
+  return {Old.kernel().Release, New.kernel().Release, diffExports(Old, New), std::move(Modules)};
+}
+
+std::vector<std::string> DiffReport::changedSymbols() const {
+  std::vector<std::string> Out;
+  for (const ExportChange &C : Changes)
+    if (C.What == ExportChange::Changed && C.New)
+      Out.push_back(C.New->Name);
+  std::sort(Out.begin(), Out.end());
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
+}
+
+void printDiffText(llvm::raw_ostream &OS, const DiffReport &R) {
   size_t Count[5] = {};
-  for (const ExportChange &C : Changes) {
+  for (const ExportChange &C : R.Changes) {
     const Export *E = C.New ? C.New : C.Old;
     OS << kindName(C.What) << "\t" << E->Name << "\t" << detail(C) << "\t" << E->Exporter << "\n";
     ++Count[C.What];
@@ -79,9 +92,9 @@ void printDiffText(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
      << Count[ExportChange::Added] << " added, " << Count[ExportChange::Removed] << " removed, "
      << Count[ExportChange::GplChanged] << " changed GPL-ness, "
      << Count[ExportChange::NamespaceChanged] << " changed namespace\n";
-  if (Modules.empty())
+  if (R.Modules.empty())
     return;
-  for (const ModuleVerdict &V : Modules) {
+  for (const ModuleVerdict &V : R.Modules) {
     if (!V.Result) {
       OS << V.Path << ": unreadable: " << V.ReadError << "\n";
       continue;
@@ -96,17 +109,15 @@ void printDiffText(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
   }
   // A module that loads only by force taints the kernel and makes the exit code 1: it is not
   // one that still loads.
-  VerdictCounts C = countVerdicts(Modules);
+  VerdictCounts C = R.counts();
   OS << "modules: " << C.total() << " checked against the new kernel, " << C.Incompatible
      << " break, " << C.Compatible << " still load, " << C.Forced
      << " load only by force (taint F), " << C.Unreadable << " unreadable\n";
 }
 
-void printDiffJson(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
-                   llvm::ArrayRef<ModuleVerdict> Modules, const SymbolDb &Old,
-                   const SymbolDb &New) {
+llvm::json::Object diffJson(const DiffReport &R) {
   llvm::json::Array Exports;
-  for (const ExportChange &C : Changes) {
+  for (const ExportChange &C : R.Changes) {
     const Export *E = C.New ? C.New : C.Old;
     llvm::json::Object Row{{"change", kindName(C.What)},
                            {"symbol", E->Name},
@@ -124,13 +135,12 @@ void printDiffJson(llvm::raw_ostream &OS, llvm::ArrayRef<ExportChange> Changes,
     Exports.push_back(std::move(Row));
   }
   llvm::json::Array Mods;
-  for (const ModuleVerdict &V : Modules)
+  for (const ModuleVerdict &V : R.Modules)
     Mods.push_back(verdictJson(V));
-  llvm::json::Object Root{{"old", Old.kernel().Release},
-                          {"new", New.kernel().Release},
-                          {"exports", std::move(Exports)},
-                          {"modules", std::move(Mods)}};
-  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root))) << "\n";
+  return llvm::json::Object{{"old", R.OldRelease},
+                            {"new", R.NewRelease},
+                            {"exports", std::move(Exports)},
+                            {"modules", std::move(Mods)}};
 }
 
 } // namespace modver

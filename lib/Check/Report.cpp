@@ -1,10 +1,9 @@
 #include "Check/Report.h"
 
-#include "Support/Error.h"
-#include "Support/Printable.h"
-
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
 
 namespace modver {
 
@@ -23,48 +22,48 @@ VerdictCounts countVerdicts(llvm::ArrayRef<ModuleVerdict> Verdicts) {
   return C;
 }
 
-int exitCodeFor(llvm::ArrayRef<ModuleVerdict> Verdicts) {
-  VerdictCounts C = countVerdicts(Verdicts);
-  if (C.Unreadable)
-    return ExitError;
-  return C.Incompatible || C.Forced ? ExitNegative : ExitOk;
+std::vector<std::string> disagreedSymbols(llvm::ArrayRef<ModuleVerdict> Verdicts) {
+  std::vector<std::string> Out;
+  for (const ModuleVerdict &V : Verdicts)
+    if (V.Result)
+      for (const Problem &P : V.Result->Problems)
+        if (P.Kind == ProblemKind::DisagreesVersion || P.Kind == ProblemKind::BadModuleLayout)
+          Out.push_back(P.Symbol);
+  std::sort(Out.begin(), Out.end());
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
 }
 
-// The loader the verdicts were reached with (the same for all of them), when any module was
-// read.
-static const LoaderModel *appliedLoader(llvm::ArrayRef<ModuleVerdict> Verdicts) {
-  for (const ModuleVerdict &V : Verdicts)
+const LoaderModel *CheckReport::loader() const {
+  for (const ModuleVerdict &V : Modules)
     if (V.Result)
       return &V.Result->Loader;
   return nullptr;
 }
 
-void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
-                     llvm::ArrayRef<ModuleVerdict> Verdicts, const KernelInfo &Kernel,
-                     bool Quiet) {
-  for (const ModuleVerdict &V : Verdicts) {
-    if (!V.Result) {
-      Err << "modcheck: error: " << oneLine(V.ReadError) << "\n";
-      continue;
-    }
-    for (const Problem &P : V.Result->Problems)
-      if (P.Fatal || !Quiet)
-        Out << V.Path << ": " << P.Message << "\n";
-  }
+std::vector<std::string> CheckReport::warnings() const {
+  if (Kernel.Target)
+    return {};
+  return {"the kernel's ELF target is unknown (a Module.symvers does not say it): the "
+          "modules' machine, class, byte order and OS ABI were not checked; give a kernel "
+          "image or a modversions.o to check them"};
+}
+
+void printCheckText(llvm::raw_ostream &OS, const CheckReport &R, bool Quiet) {
+  for (const ModuleVerdict &V : R.Modules)
+    if (V.Result)
+      for (const Problem &P : V.Result->Problems)
+        if (P.Fatal || !Quiet)
+          OS << V.Path << ": " << P.Message << "\n";
   if (Quiet)
     return;
-  if (!Kernel.Target)
-    Err << "modcheck: warning: the kernel's ELF target is unknown (a Module.symvers does not "
-           "say it): the modules' machine, class, byte order and OS ABI were not checked; "
-           "give a kernel image or a modversions.o to check them\n";
-  VerdictCounts C = countVerdicts(Verdicts);
-  Out << C.total() << (C.total() == 1 ? " module" : " modules") << " checked against "
-      << (Kernel.Release.empty() ? std::string("the kernel") : Kernel.Release);
-  if (const LoaderModel *L = appliedLoader(Verdicts))
-    Out << " (" << L->describe() << " loader rules)";
-  Out << ": "
-      << C.Compatible << " compatible, " << C.Incompatible << " incompatible, " << C.Forced
-      << " force-loaded (taint F), " << C.Unreadable << " unreadable\n";
+  VerdictCounts C = R.counts();
+  OS << C.total() << (C.total() == 1 ? " module" : " modules") << " checked against "
+     << (R.Kernel.Release.empty() ? std::string("the kernel") : R.Kernel.Release);
+  if (const LoaderModel *L = R.loader())
+    OS << " (" << L->describe() << " loader rules)";
+  OS << ": " << C.Compatible << " compatible, " << C.Incompatible << " incompatible, "
+     << C.Forced << " force-loaded (taint F), " << C.Unreadable << " unreadable\n";
 }
 
 static llvm::json::Value crcJson(const std::optional<uint32_t> &Crc) {
@@ -94,29 +93,27 @@ llvm::json::Value verdictJson(const ModuleVerdict &V) {
                             {"problems", std::move(Problems)}};
 }
 
-void printJsonReport(llvm::raw_ostream &Out, llvm::ArrayRef<ModuleVerdict> Verdicts,
-                     const KernelInfo &Kernel) {
+llvm::json::Object checkJson(const CheckReport &R) {
   llvm::json::Array Modules;
-  for (const ModuleVerdict &V : Verdicts)
+  for (const ModuleVerdict &V : R.Modules)
     Modules.push_back(verdictJson(V));
-  VerdictCounts C = countVerdicts(Verdicts);
+  VerdictCounts C = R.counts();
+  const KernelInfo &K = R.Kernel;
   llvm::json::Object KernelJson{
-      {"release", Kernel.Release},
-      {"vermagic", Kernel.Vermagic},
-      {"target", Kernel.Target ? llvm::json::Value(Kernel.Target->describe())
-                               : llvm::json::Value(nullptr)}};
-  if (const LoaderModel *L = appliedLoader(Verdicts))
+      {"release", K.Release},
+      {"vermagic", K.Vermagic},
+      {"target", K.Target ? llvm::json::Value(K.Target->describe()) : llvm::json::Value(nullptr)}};
+  if (const LoaderModel *L = R.loader())
     KernelJson["loader"] = llvm::json::Object{{"generation", L->generationName()},
                                               {"modversions", L->Modversions},
                                               {"evidence", L->Evidence}};
-  llvm::json::Object Root{
+  return llvm::json::Object{
       {"kernel", std::move(KernelJson)},
       {"summary", llvm::json::Object{{"compatible", int64_t(C.Compatible)},
                                      {"incompatible", int64_t(C.Incompatible)},
                                      {"forced", int64_t(C.Forced)},
                                      {"unreadable", int64_t(C.Unreadable)}}},
       {"modules", std::move(Modules)}};
-  Out << llvm::formatv("{0:2}", llvm::json::Value(std::move(Root))) << "\n";
 }
 
 } // namespace modver

@@ -1,5 +1,6 @@
-// How modcheck's verdicts are shown: kernel-like lines for people, JSON for scripts, and the
-// exit code both rely on.
+// A modcheck run as a value: the kernel and each module's verdict. Kernel-like lines for
+// people and JSON for scripts are both rendered from it; printing, diagnostics with the
+// tool's name and the exit code are the tool's.
 #pragma once
 
 #include "Check/CheckRun.h"
@@ -7,6 +8,9 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/JSON.h"
+
+#include <string>
+#include <vector>
 
 namespace llvm {
 class raw_ostream;
@@ -21,21 +25,29 @@ struct VerdictCounts {
 
 VerdictCounts countVerdicts(llvm::ArrayRef<ModuleVerdict> Verdicts);
 
-// ExitOk when every module would load cleanly; ExitNegative when any would be refused or would
-// load only by force (taint F: "loads" means loads without F); ExitError when any could not
-// be read.
-int exitCodeFor(llvm::ArrayRef<ModuleVerdict> Verdicts);
+// The symbols a module disagrees with the kernel about (CRC or module_layout), sorted, each
+// once: what --explain explains.
+std::vector<std::string> disagreedSymbols(llvm::ArrayRef<ModuleVerdict> Verdicts);
 
-// One "<module>: <message>" line per problem on Out (read errors on Err), then a summary line
-// unless Quiet (which also drops non-fatal warnings).
-void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
-                     llvm::ArrayRef<ModuleVerdict> Verdicts, const KernelInfo &Kernel,
-                     bool Quiet);
+struct CheckReport {
+  KernelInfo Kernel;
+  std::vector<ModuleVerdict> Modules; // in input order
+  VerdictCounts counts() const { return countVerdicts(Modules); }
+  // The loader the verdicts were reached with (the same for all), when any module was read.
+  const LoaderModel *loader() const;
+  // Said beside the report when not quiet: what the check could not look at.
+  std::vector<std::string> warnings() const;
+};
+
+// One "<path>: <message>" line per problem, then the summary line; Quiet keeps only the
+// fatal problems. Modules that could not be read are left to the caller (CheckReport::Modules
+// holds their errors).
+void printCheckText(llvm::raw_ostream &OS, const CheckReport &R, bool Quiet);
+
+// The document of docs/formats.md: {"kernel", "summary", "modules"}.
+llvm::json::Object checkJson(const CheckReport &R);
 
 // The JSON form of one module's verdict (shared with the diff report).
 llvm::json::Value verdictJson(const ModuleVerdict &V);
-
-void printJsonReport(llvm::raw_ostream &Out, llvm::ArrayRef<ModuleVerdict> Verdicts,
-                     const KernelInfo &Kernel);
 
 } // namespace modver

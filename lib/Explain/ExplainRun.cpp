@@ -5,10 +5,9 @@
 #include "Types/HeaderTypes.h"
 #include "Support/Error.h"
 
-#include "llvm/Support/FormatVariadic.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <algorithm>
 #include <optional>
 
 namespace modver {
@@ -87,41 +86,6 @@ llvm::Error printTypesOf(llvm::raw_ostream &OS, llvm::StringRef Path,
   return llvm::Error::success();
 }
 
-namespace {
-std::vector<std::string> sortedUnique(std::vector<std::string> V) {
-  std::sort(V.begin(), V.end());
-  V.erase(std::unique(V.begin(), V.end()), V.end());
-  return V;
-}
-} // namespace
-
-std::vector<std::string> changedSymbols(llvm::ArrayRef<ExportChange> Changes) {
-  std::vector<std::string> Out;
-  for (const ExportChange &C : Changes)
-    if (C.What == ExportChange::Changed && C.New)
-      Out.push_back(C.New->Name);
-  return sortedUnique(std::move(Out));
-}
-
-std::vector<std::string> disagreedSymbols(llvm::ArrayRef<ModuleVerdict> Verdicts) {
-  std::vector<std::string> Out;
-  for (const ModuleVerdict &V : Verdicts)
-    if (V.Result)
-      for (const Problem &P : V.Result->Problems)
-        if (P.Kind == ProblemKind::DisagreesVersion || P.Kind == ProblemKind::BadModuleLayout)
-          Out.push_back(P.Symbol);
-  return sortedUnique(std::move(Out));
-}
-
-namespace {
-std::string joined(llvm::ArrayRef<std::string> Dirs) {
-  std::string S;
-  for (const std::string &D : Dirs)
-    S += (S.empty() ? "" : ", ") + D;
-  return S;
-}
-} // namespace
-
 void printExplanations(llvm::raw_ostream &OS, const ExplainResults &R) {
   if (R.Explanations.empty())
     return;
@@ -131,40 +95,21 @@ void printExplanations(llvm::raw_ostream &OS, const ExplainResults &R) {
           "genksyms never expands, count too; give --explain-headers OLD NEW)\n";
   else
     OS << "  (types no header defines are left out, as genksyms leaves them; headers: "
-       << joined(R.OldHeaders) << "; " << joined(R.NewHeaders) << ")\n";
+       << llvm::join(R.OldHeaders, ", ") << "; " << llvm::join(R.NewHeaders, ", ") << ")\n";
   for (const Explanation &E : R.Explanations) {
     OS << "  " << E.Symbol << ":\n";
     printExplanation(OS, E, "    ");
   }
 }
 
-void printJsonWithExplanations(llvm::raw_ostream &OS,
-                               llvm::function_ref<void(llvm::raw_ostream &)> Print,
-                               const ExplainResults &R) {
-  std::string Doc;
-  llvm::raw_string_ostream DocOS(Doc);
-  Print(DocOS);
-  DocOS.flush();
+llvm::json::Object explanationsJson(const ExplainResults &R) {
   llvm::json::Array Arr;
   for (const Explanation &E : R.Explanations)
     Arr.push_back(explanationJson(E));
-  auto Dirs = [](llvm::ArrayRef<std::string> V) {
-    llvm::json::Array A;
-    for (const std::string &D : V)
-      A.push_back(D);
-    return A;
-  };
-  auto Parsed = llvm::json::parse(Doc);
-  if (!Parsed || !Parsed->getAsObject()) {
-    // Not an object (cannot happen with modcheck's reports): keep the report unchanged.
-    llvm::consumeError(Parsed.takeError());
-    OS << Doc;
-    return;
-  }
-  (*Parsed->getAsObject())["explanations"] = std::move(Arr);
-  (*Parsed->getAsObject())["explain_headers"] =
-      llvm::json::Object{{"old", Dirs(R.OldHeaders)}, {"new", Dirs(R.NewHeaders)}};
-  OS << llvm::formatv("{0:2}", *Parsed) << "\n";
+  return llvm::json::Object{
+      {"explanations", std::move(Arr)},
+      {"explain_headers", llvm::json::Object{{"old", llvm::json::Array(R.OldHeaders)},
+                                             {"new", llvm::json::Array(R.NewHeaders)}}}};
 }
 
 } // namespace modver

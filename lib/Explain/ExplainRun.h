@@ -1,17 +1,15 @@
 // What `modcheck --explain` does between two kernels: read both BTFs once, explain each
-// symbol once, print the explanations after the usual report.
+// symbol once; the results are a value the report shows after its text or embeds in its
+// JSON. The symbols come from the caller as plain names, so this knows nothing of checks.
 //
 // The old types come from the kernel the modules were built against (--explain-from; for
 // --diff, the old kernel). A module's own split BTF is not needed: an export's closure starts
 // at vmlinux's FUNC record, and base types never refer to a module's types.
 #pragma once
 
-#include "Check/CheckRun.h"
 #include "Explain/Explain.h"
-#include "Check/KernelDiff.h"
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
@@ -53,20 +51,12 @@ llvm::Error printTypesOf(llvm::raw_ostream &OS, llvm::StringRef Path,
                          llvm::ArrayRef<std::string> Symbols,
                          llvm::ArrayRef<std::string> Headers);
 
-// The symbols whose CRC changed (diff) or that a module disagrees about (check), sorted,
-// each once.
-std::vector<std::string> changedSymbols(llvm::ArrayRef<ExportChange> Changes);
-std::vector<std::string> disagreedSymbols(llvm::ArrayRef<ModuleVerdict> Verdicts);
-
 // A heading saying which headers were used, then per symbol "  <symbol>:" and its
 // explanation indented below. Nothing when there is nothing to explain.
 void printExplanations(llvm::raw_ostream &OS, const ExplainResults &R);
 
-// Run Print (which writes one JSON object), add "explanations": [...] and
-// "explain_headers": {"old": [...], "new": [...]} to that object, and write the result to
-// OS, so the report stays one document.
-void printJsonWithExplanations(llvm::raw_ostream &OS,
-                               llvm::function_ref<void(llvm::raw_ostream &)> Print,
-                               const ExplainResults &R);
+// The members a JSON report embeds: "explanations": [...] and
+// "explain_headers": {"old": [...], "new": [...]}.
+llvm::json::Object explanationsJson(const ExplainResults &R);
 
 } // namespace modver

@@ -37,7 +37,7 @@ public:
   // cannot be read are errors: their imports would be missing from the records.
   llvm::Error addInput(llvm::StringRef Name, llvm::StringRef Bytes);
 
-  size_t inputCount() const { return Inputs.size(); }
+  size_t inputCount() const { return Objects.size(); }
 
   // Check the inputs against Db and decide the missing records. OutputName names the module
   // in messages. Refusals, disagreeing records and (unless allowed) imports the kernel does
@@ -46,11 +46,8 @@ public:
                                       const LdPluginOptions &Options) const;
 
 private:
-  struct Input {
-    std::string Name;
-    ModuleImports Imports;
-  };
-  std::vector<Input> Inputs;
+  std::vector<std::string> Names; // Names[I] is what ld calls Objects[I]
+  std::vector<ModuleImports> Objects;
 };
 
 } // namespace modver

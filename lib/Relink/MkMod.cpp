@@ -9,48 +9,10 @@
 #include "Support/InputFile.h"
 #include "Support/OutputFile.h"
 
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 namespace modver {
-
-char RefusedError::ID;
-
-// What several input objects that become one module say together.
-struct CombinedInputs {
-  ElfTarget Target;
-  std::vector<std::string> Imports; // undefined in some input, defined in none, in order
-  CompiledAgainst Against;
-};
-
-static llvm::Expected<CombinedInputs>
-combine(llvm::ArrayRef<std::string> Names, llvm::ArrayRef<ModuleImports> Objects) {
-  CombinedInputs C;
-  C.Target = Objects.front().Target;
-  llvm::StringSet<> Defined, Seen;
-  for (size_t I = 0; I < Objects.size(); ++I) {
-    const ModuleImports &M = Objects[I];
-    if (M.Target != C.Target)
-      return fileError(Names[I], "is " + M.Target.describe() + " but " + Names[0] + " is " +
-                                     C.Target.describe());
-    for (const std::string &D : M.Defined)
-      Defined.insert(D);
-    if (C.Against.Vermagic.empty() && M.Info)
-      if (auto V = M.Info->vermagic())
-        C.Against.Vermagic = V->str();
-    if (const std::vector<VersionRecord> *Records = M.Versions.effective()) {
-      if (!C.Against.Records)
-        C.Against.Records.emplace();
-      C.Against.Records->insert(C.Against.Records->end(), Records->begin(), Records->end());
-    }
-  }
-  for (const ModuleImports &M : Objects)
-    for (const ImportedSymbol &S : M.Undefined)
-      if (!Defined.count(S.Name) && Seen.insert(S.Name).second)
-        C.Imports.push_back(S.Name);
-  return C;
-}
 
 llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
                                              llvm::StringRef Output, const SymbolDb &Db,
@@ -93,31 +55,16 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
     }
   }
 
-  auto Combined = combine(Inputs, Objects);
+  auto Combined = combineInputs(Inputs, Objects, Db);
   if (!Combined)
     return Combined.takeError();
-  if (Db.kernel().Target && !Combined->Target.loadsInto(*Db.kernel().Target))
-    return fileError(Inputs[0], "is " + Combined->Target.describe() +
-                                    " but the kernel is " + Db.kernel().Target->describe());
-
-  P.Guard = checkCompiledAgainst(Combined->Against, Combined->Imports, Db);
-  P.Warnings = P.Guard.Warnings;
-  if (P.Guard.refused()) {
-    std::string Why;
-    for (const std::string &R : P.Guard.Refusals)
-      Why += (Why.empty() ? "" : "; ") + R;
-    if (!Options.Force)
-      return llvm::make_error<RefusedError>(Inputs[0] + ": refused: " + Why +
-                                            " (--force relinks anyway)");
-    P.Warnings.push_back("--force: relinking although " + Why);
-  }
-
-  auto Plan = planRecords(Inputs[0], Combined->Imports, Db, Options.Records, Combined->Target);
-  if (!Plan)
-    return Plan.takeError();
-  P.Plan = std::move(*Plan);
-  for (std::string &W : planWarnings(P.Plan, Inputs[0]))
-    P.Warnings.push_back(std::move(W));
+  GuardPolicy Guard{Options.Force, "--force relinks anyway", "--force: relinking although"};
+  auto Planned = planModule(Inputs[0], *Combined, Db, Options.Records, Guard);
+  if (!Planned)
+    return Planned.takeError();
+  P.Guard = std::move(Planned->Guard);
+  P.Plan = std::move(Planned->Plan);
+  P.Warnings = std::move(Planned->Warnings);
 
   auto Object =
       writeVersionsObject(Combined->Target, P.Plan.tables(), SectionNames::modverInput());

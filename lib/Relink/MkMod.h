@@ -10,6 +10,7 @@
 #include "Relink/Relink.h"
 #include "Support/TempFile.h"
 #include "Database/SymbolDb.h"
+#include "Versioning/ModulePlan.h" // RefusedError
 #include "Versioning/VersionRecords.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -26,18 +27,6 @@ struct MkModOptions {
   bool Force = false;
   // Allow the output to be one of the inputs.
   bool InPlace = false;
-};
-
-// The guard's refusal: the relink was refused on purpose (exit code 1, not 2).
-class RefusedError : public llvm::ErrorInfo<RefusedError> {
-public:
-  static char ID;
-  explicit RefusedError(std::string Message) : Message(std::move(Message)) {}
-  void log(llvm::raw_ostream &OS) const override { OS << Message; }
-  std::error_code convertToErrorCode() const override { return llvm::inconvertibleErrorCode(); }
-
-private:
-  std::string Message;
 };
 
 // Everything needed to link one module, and what was decided on the way.

@@ -43,12 +43,6 @@ llvm::Expected<std::vector<MkModItem>> itemsForOutputDir(llvm::ArrayRef<std::str
   return Items;
 }
 
-int MkModSummary::exitCode() const {
-  if (Failed)
-    return ExitError;
-  return Refused ? ExitNegative : ExitOk;
-}
-
 MkModSummary summarize(llvm::ArrayRef<MkModItemResult> Results) {
   MkModSummary S;
   for (const MkModItemResult &R : Results)

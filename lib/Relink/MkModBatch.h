@@ -27,8 +27,6 @@ struct MkModItemResult {
 
 struct MkModSummary {
   size_t Written = 0, Refused = 0, Failed = 0;
-  // ExitError if anything failed, else ExitNegative if the guard refused anything, else ExitOk.
-  int exitCode() const;
 };
 MkModSummary summarize(llvm::ArrayRef<MkModItemResult> Results);
 

@@ -2,21 +2,14 @@
 //
 // Errors travel as llvm::Error / llvm::Expected<T>. A message names the file it is about and
 // says what is wrong, in one line, without a trailing period, so a tool can print
-// "<tool>: error: <message>" and nothing else. Only tools/ turn errors into exit codes.
+// "<tool>: error: <message>" and nothing else. Only tools/ turn errors into exit codes
+// (tools/ToolMain/ToolMain.h).
 #pragma once
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
 
 namespace modver {
-
-// Process exit codes, the same for every tool (see docs/exit-codes.md).
-enum ExitCode : int {
-  ExitOk = 0,
-  ExitNegative = 1, // the question had a "no" answer (modcheck: some module would be refused)
-  ExitError = 2,    // an input could not be read, or an output could not be written
-  ExitUsage = 64,   // the command line itself is wrong
-};
 
 // "<file>: <what>" as an llvm::Error.
 llvm::Error fileError(const llvm::Twine &File, const llvm::Twine &What);

@@ -114,7 +114,7 @@ TEST(KernelDiff, JsonOfGplAndNamespaceChangesSaysWhatChanged) {
   ASSERT_EQ(Changes.size(), 2u);
   std::string Out;
   llvm::raw_string_ostream OS(Out);
-  printDiffJson(OS, Changes, {}, Old, New);
+  OS << llvm::json::Value(diffJson(makeDiffReport(Old, New, {})));
   auto Doc = llvm::json::parse(Out);
   ASSERT_TRUE(bool(Doc)) << llvm::toString(Doc.takeError());
   const llvm::json::Array *Rows = Doc->getAsObject()->getArray("exports");

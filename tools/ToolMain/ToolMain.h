@@ -13,6 +13,14 @@
 
 namespace modver {
 
+// Process exit codes, the same for every tool (see docs/exit-codes.md).
+enum ExitCode : int {
+  ExitOk = 0,
+  ExitNegative = 1, // the question had a "no" answer (modcheck: some module would be refused)
+  ExitError = 2,    // an input could not be read, or an output could not be written
+  ExitUsage = 64,   // the command line itself is wrong
+};
+
 // Prints "<tool>: error: <message>" / "<tool>: warning: <message>" on stderr and gives back the
 // exit code for the kind of failure.
 class ToolErrors {
