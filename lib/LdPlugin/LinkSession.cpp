@@ -55,6 +55,7 @@ llvm::Expected<AddedRecords> LinkSession::finish(llvm::StringRef OutputName, con
   const ElfTarget &Target = Inputs.front().Imports.Target;
   llvm::StringSet<> Defined, Seen, CarriedClassic, CarriedExtended;
   CompiledAgainst Against;
+  std::string VermagicFrom; // the input whose .modinfo gave Against.Vermagic
   bool AnyClassic = false, AnyExtended = false;
   for (const Input &In : Inputs) {
     const ModuleImports &M = In.Imports;
@@ -64,8 +65,10 @@ llvm::Expected<AddedRecords> LinkSession::finish(llvm::StringRef OutputName, con
     for (const std::string &D : M.Defined)
       Defined.insert(D);
     if (Against.Vermagic.empty() && M.Info)
-      if (auto V = M.Info->vermagic())
+      if (auto V = M.Info->vermagic()) {
         Against.Vermagic = V->str();
+        VermagicFrom = In.Name;
+      }
     if (M.Versions.Classic) {
       AnyClassic = true;
       for (const VersionRecord &R : *M.Versions.Classic)
@@ -106,8 +109,11 @@ llvm::Expected<AddedRecords> LinkSession::finish(llvm::StringRef OutputName, con
                                     "replaces one; mkmod replaces them)");
   }
   if (Whole.refused()) {
+    // The output being made is what is refused; the input that carries the vermagic is
+    // where the user must look.
+    std::string From = VermagicFrom.empty() ? "" : " (vermagic from " + VermagicFrom + ")";
     if (!Options.Force)
-      return fileError(OutputName, "refused: " + joinLines(Whole.Refusals) +
+      return fileError(OutputName, "refused" + From + ": " + joinLines(Whole.Refusals) +
                                        " (-plugin-opt=force links anyway)");
     Added.Warnings.push_back("force: linking although " + joinLines(Whole.Refusals));
   }
