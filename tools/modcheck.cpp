@@ -7,6 +7,7 @@
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -148,7 +149,8 @@ static int run(int Argc, char **Argv) {
   else if (Json)
     printJsonReport(llvm::outs(), Verdicts, Db->kernel());
   else
-    printTextReport(llvm::outs(), llvm::errs(), Verdicts, Db->kernel(), Quiet);
+    printTextReport(llvm::outs(), llvm::errs(), Verdicts, Db->kernel(), Quiet,
+                    llvm::join(kernelSourceFiles(Sources), ", "));
   if (!Json)
     printExplanations(llvm::outs(), Why);
   return exitCodeFor(Verdicts);

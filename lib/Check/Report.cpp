@@ -41,7 +41,7 @@ static const LoaderModel *appliedLoader(llvm::ArrayRef<ModuleVerdict> Verdicts) 
 
 void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
                      llvm::ArrayRef<ModuleVerdict> Verdicts, const KernelInfo &Kernel,
-                     bool Quiet) {
+                     bool Quiet, llvm::StringRef KernelFrom) {
   for (const ModuleVerdict &V : Verdicts) {
     if (!V.Result) {
       Err << "modcheck: error: " << oneLine(V.ReadError) << "\n";
@@ -54,9 +54,12 @@ void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
   if (Quiet)
     return;
   if (!Kernel.Target)
-    Err << "modcheck: warning: the kernel's ELF target is unknown (a Module.symvers does not "
-           "say it): the modules' machine, class, byte order and OS ABI were not checked; "
-           "give a kernel image or a modversions.o to check them\n";
+    Err << oneLine("modcheck: warning: the kernel's ELF target is unknown (" +
+                   (KernelFrom.empty() ? std::string() : "not in " + KernelFrom.str() + ": ") +
+                   "a Module.symvers does not say it): the modules' machine, class, byte order "
+                   "and OS ABI were not checked; give a kernel image or a modversions.o to "
+                   "check them")
+        << "\n";
   VerdictCounts C = countVerdicts(Verdicts);
   Out << C.total() << (C.total() == 1 ? " module" : " modules") << " checked against "
       << (Kernel.Release.empty() ? std::string("the kernel") : Kernel.Release);

@@ -27,10 +27,11 @@ VerdictCounts countVerdicts(llvm::ArrayRef<ModuleVerdict> Verdicts);
 int exitCodeFor(llvm::ArrayRef<ModuleVerdict> Verdicts);
 
 // One "<module>: <message>" line per problem on Out (read errors on Err), then a summary line
-// unless Quiet (which also drops non-fatal warnings).
+// unless Quiet (which also drops non-fatal warnings). KernelFrom names the files the database
+// was read from, for the warnings about it.
 void printTextReport(llvm::raw_ostream &Out, llvm::raw_ostream &Err,
                      llvm::ArrayRef<ModuleVerdict> Verdicts, const KernelInfo &Kernel,
-                     bool Quiet);
+                     bool Quiet, llvm::StringRef KernelFrom = "");
 
 // The JSON form of one module's verdict (shared with the diff report).
 llvm::json::Value verdictJson(const ModuleVerdict &V);

@@ -167,6 +167,13 @@ TEST(HostileSpecialFiles, TemporaryFolderThatIsGoneIsNamed) {
   EXPECT_NE(Msg.find("in '/nonexistent-modver-tmp' ($TMPDIR): "), std::string::npos) << Msg;
 }
 
+// An empty argument: the message shows it as '' rather than starting with ": ".
+TEST(HostileSpecialFiles, EmptyFileNameIsShownQuoted) {
+  auto B = readInputFile("");
+  ASSERT_FALSE(bool(B));
+  EXPECT_EQ(llvm::toString(B.takeError()), "'': No such file or directory");
+}
+
 TEST(HostileSpecialFiles, OutputThroughAnotherNameIsAnInput) {
   TempDir Dir;
   std::string In = Dir.write("in", "x");
@@ -279,6 +286,30 @@ TEST(HostileTarget, UnknownKernelTargetIsSaid) {
   Kernel K;
   CommandResult R = run({toolPath("modcheck"), "-s", K.Symvers, K.Module});
   EXPECT_NE(R.Stderr.find("modcheck: warning: the kernel's ELF target is unknown"),
+            std::string::npos)
+      << R.Stderr;
+  EXPECT_EQ(lines(R.Stderr), 1u) << R.Stderr;
+}
+
+// The warning names the file that lacks the target (before: no file at all).
+TEST(HostileTarget, UnknownKernelTargetNamesTheInput) {
+  Kernel K;
+  CommandResult R = run({toolPath("modcheck"), "-s", K.Symvers, K.Module});
+  EXPECT_NE(R.Stderr.find("the kernel's ELF target is unknown (not in " + K.Symvers + ": "),
+            std::string::npos)
+      << R.Stderr;
+}
+
+// mkmod refuses a module of another OS ABI, naming it and showing the OS ABI.
+TEST(HostileTarget, MkmodTargetMismatchNamesTheModuleAndShowsTheOsAbi) {
+  Kernel K;
+  std::string Db = K.Db();
+  std::string Other = K.patchedModule("fbsd.ko", llvm::ELF::EI_OSABI, "\x09");
+  CommandResult R =
+      run({toolPath("mkmod"), "-q", "-k", Db, Other, "-o", K.Dir.file("out.ko")});
+  EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
+  EXPECT_NE(R.Stderr.find(Other + ": is ELF64 little-endian x86-64, OS ABI 9 but the kernel is "
+                                  "ELF64 little-endian x86-64"),
             std::string::npos)
       << R.Stderr;
   EXPECT_EQ(lines(R.Stderr), 1u) << R.Stderr;
