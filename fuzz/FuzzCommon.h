@@ -19,13 +19,13 @@ inline llvm::StringRef bytes(const uint8_t *Data, size_t Size) {
   return llvm::StringRef(reinterpret_cast<const char *>(Data), Size);
 }
 
-// Consume E, checking the message convention.
-inline void checkError(llvm::Error E) {
+// Consume E, checking the message convention: one line naming Name.
+inline void checkError(llvm::Error E, llvm::StringRef Name = FuzzFileName) {
   if (!E)
     return;
   std::string Msg = llvm::toString(std::move(E));
   if (Msg.empty() || Msg.find('\n') != std::string::npos ||
-      llvm::StringRef(Msg).find(FuzzFileName) == llvm::StringRef::npos) {
+      llvm::StringRef(Msg).find(Name) == llvm::StringRef::npos) {
     fprintf(stderr, "malformed error message: [%s]\n", Msg.c_str());
     abort();
   }

@@ -7,6 +7,7 @@
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -181,7 +182,8 @@ static int run(int Argc, char **Argv) {
   auto Db = loadKernelDbOrRunning(Sources, &Kept);
   if (!Db)
     return Report.fail(Db.takeError());
-  CheckReport R{Db->kernel(), checkModuleFiles(*Paths, *Db, Options, Batch, &Kept)};
+  CheckReport R{Db->kernel(), checkModuleFiles(*Paths, *Db, Options, Batch, &Kept),
+                llvm::join(kernelSourceFiles(Sources), ", ")};
   // --explain has made sure of a --kernel image (the new types) above.
   llvm::StringRef NewImage = Out.Explain ? llvm::StringRef(Sources.Kernels.front()) : "";
   auto Why = explainIfAsked(Out.Explain, ExplainFrom, NewImage, ExplainHeaders,

@@ -44,9 +44,10 @@ const LoaderModel *CheckReport::loader() const {
 std::vector<std::string> CheckReport::warnings() const {
   if (Kernel.Target)
     return {};
-  return {"the kernel's ELF target is unknown (a Module.symvers does not say it): the "
-          "modules' machine, class, byte order and OS ABI were not checked; give a kernel "
-          "image or a modversions.o to check them"};
+  return {"the kernel's ELF target is unknown (" +
+          (KernelFrom.empty() ? std::string() : "not in " + KernelFrom + ": ") +
+          "a Module.symvers does not say it): the modules' machine, class, byte order and OS "
+          "ABI were not checked; give a kernel image or a modversions.o to check them"};
 }
 
 void printCheckText(llvm::raw_ostream &OS, const CheckReport &R, bool Quiet) {

@@ -32,6 +32,7 @@ std::vector<std::string> disagreedSymbols(llvm::ArrayRef<ModuleVerdict> Verdicts
 struct CheckReport {
   KernelInfo Kernel;
   std::vector<ModuleVerdict> Modules; // in input order
+  std::string KernelFrom;             // the files the database was read from, for warnings
   VerdictCounts counts() const { return countVerdicts(Modules); }
   // The loader the verdicts were reached with (the same for all), when any module was read.
   const LoaderModel *loader() const;

@@ -11,6 +11,7 @@
 #include "Support/DecodeBudget.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
+#include "Support/MallocBuffer.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Endian.h"
@@ -44,21 +45,6 @@ constexpr uint64_t LzmaMemLimit = uint64_t(256) << 20;
 
 // Growth past this is linear: a bomb costs what it writes, not the next power of two.
 constexpr size_t MaxGrowthStep = size_t(64) << 20;
-
-// A MemoryBuffer over malloc'd bytes, handed over without a copy.
-class MallocBuffer : public llvm::MemoryBuffer {
-public:
-  MallocBuffer(char *Data, size_t Size, llvm::StringRef Name) : Data(Data), Name(Name.str()) {
-    init(Data, Data + Size, /*RequiresNullTerminator=*/false);
-  }
-  ~MallocBuffer() override { std::free(Data); }
-  llvm::StringRef getBufferIdentifier() const override { return Name; }
-  BufferKind getBufferKind() const override { return MemoryBuffer_Malloc; }
-
-private:
-  char *Data;
-  std::string Name;
-};
 
 // Output storage that grows as data is produced, within the ceiling and the decode budget.
 class GrowingBuffer {

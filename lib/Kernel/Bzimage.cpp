@@ -29,13 +29,6 @@ constexpr size_t PayloadLengthOff = 0x24c;
 // payload_offset/payload_length exist from boot protocol 2.08.
 constexpr uint16_t PayloadProtocol = 0x208;
 
-// Scanning stops after this many candidate streams: each failed attempt costs a decoder
-// start, and real images put the payload near the front.
-constexpr unsigned MaxScanAttempts = 64;
-// ... and once the candidates have decoded this much between them (a false match decodes
-// little; a stream that decodes to more than a kernel ends the scan at once).
-constexpr uint64_t MaxScanDecoded = 2 * MaxKernelSize;
-
 llvm::Error flatImage(llvm::StringRef Name, Compression C) {
   return fileError(Name, llvm::Twine("the ") + compressionName(C) +
                              " payload is not an ELF vmlinux (a flat kernel image?); "
@@ -71,8 +64,8 @@ std::string bootVersion(llvm::StringRef Bytes) {
 
 // Decompress the stream that must hold vmlinux; anything but ELF inside is an error.
 llvm::Expected<KernelPayload> unpackStream(llvm::StringRef Name, llvm::StringRef Stream,
-                                           Compression C) {
-  auto Out = decompress(Name, Stream, C, MaxKernelSize);
+                                           Compression C, const ImageLimits &L) {
+  auto Out = decompress(Name, Stream, C, L.MaxDecoded);
   if (!Out)
     return Out.takeError();
   if (!looksLikeElf((*Out)->getBuffer()))
@@ -106,7 +99,8 @@ std::optional<llvm::StringRef> bzImagePayload(llvm::StringRef Bytes) {
 }
 
 // Search Bytes for compressed streams and return the first that decompresses to ELF.
-llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringRef Bytes) {
+llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringRef Bytes,
+                                             const ImageLimits &L) {
   // Magics long enough not to match by chance too often; legacy lzma has none and is left out.
   static const struct {
     llvm::StringRef Magic;
@@ -121,7 +115,7 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
   llvm::SmallVector<std::pair<size_t, Compression>, 64> Candidates;
   for (const auto &M : Magics) {
     size_t Pos = 0;
-    for (unsigned N = 0; N < MaxScanAttempts; ++N) {
+    for (unsigned N = 0; N < L.MaxScanAttempts; ++N) {
       Pos = Bytes.find(M.Magic, Pos);
       if (Pos == llvm::StringRef::npos)
         break;
@@ -130,16 +124,16 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
     }
   }
   llvm::sort(Candidates);
-  if (Candidates.size() > MaxScanAttempts)
-    Candidates.resize(MaxScanAttempts);
+  if (Candidates.size() > L.MaxScanAttempts)
+    Candidates.resize(L.MaxScanAttempts);
 
   std::optional<Compression> FlatSeen;
   uint64_t Decoded = 0;
   for (auto [Pos, C] : Candidates) {
-    if (Decoded > MaxScanDecoded)
+    if (Decoded > L.MaxScanDecoded)
       return fileError(Name, "not a kernel image: the compressed streams tried decode to " +
                                  llvm::Twine(Decoded) + " bytes and none is an ELF vmlinux");
-    auto Out = decompress(Name, Bytes.drop_front(Pos), C, MaxKernelSize);
+    auto Out = decompress(Name, Bytes.drop_front(Pos), C, L.MaxDecoded);
     if (!Out) {
       // A stream that decodes past what any kernel can be is no false match: stop there.
       bool Bomb = false;
@@ -148,7 +142,7 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
       if (Bomb)
         return fileError(Name, llvm::Twine("not a kernel image: the ") + compressionName(C) +
                                    " stream at offset " + llvm::Twine(Pos) +
-                                   " decompresses to more than " + llvm::Twine(MaxKernelSize) +
+                                   " decompresses to more than " + llvm::Twine(L.MaxDecoded) +
                                    " bytes, larger than any kernel");
       continue;
     }
@@ -169,7 +163,8 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
 
 } // namespace
 
-llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::StringRef Bytes) {
+llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::StringRef Bytes,
+                                                const ImageLimits &L) {
   if (Bytes.empty())
     return fileError(Name, "file is empty");
   if (looksLikeElf(Bytes)) {
@@ -191,7 +186,7 @@ llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::Stri
     if (auto Payload = bzImagePayload(Bytes)) {
       Compression C = detectCompression(*Payload);
       if (C != Compression::None) {
-        auto P = unpackStream(Name, *Payload, C);
+        auto P = unpackStream(Name, *Payload, C, L);
         if (!P)
           return P.takeError();
         P->BootVersion = std::move(Version);
@@ -199,15 +194,15 @@ llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::Stri
       }
     }
     // A header without usable payload fields (protocol < 2.08): search the image instead.
-    auto P = scanForPayload(Name, Bytes);
+    auto P = scanForPayload(Name, Bytes, L);
     if (P)
       P->BootVersion = std::move(Version);
     return P;
   }
   Compression C = detectCompression(Bytes);
   if (C != Compression::None)
-    return unpackStream(Name, Bytes, C);
-  return scanForPayload(Name, Bytes);
+    return unpackStream(Name, Bytes, C, L);
+  return scanForPayload(Name, Bytes, L);
 }
 
 } // namespace modver

@@ -9,6 +9,7 @@
 #include "Support/InputFile.h"
 #include "Database/Symvers.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -96,6 +97,13 @@ llvm::Expected<SymbolDb> readKernelFile(llvm::StringRef Path) {
 }
 
 llvm::Expected<SymbolDb> loadKernelDb(const KernelSources &Sources, KeptImports *Keep) {
+  // "-s - --kernel-config -": the second reader would find standard input drained and take
+  // the empty rest as a valid (empty) input.
+  size_t FromStdin = llvm::count(Sources.Kernels, "-") + llvm::count(Sources.Symvers, "-") +
+                     (Sources.Config == "-");
+  if (FromStdin > 1)
+    return fileError("<stdin>", "given as " + llvm::Twine(FromStdin) +
+                                    " inputs ('-'), but it can be read only once");
   SymbolDb Db;
   auto Merge = [&](llvm::Expected<SymbolDb> Part) -> llvm::Error {
     if (!Part)

@@ -1,6 +1,8 @@
 // Finding the ELF vmlinux inside whatever form a kernel image comes in.
 #pragma once
 
+#include "Compression/Decompress.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -20,8 +22,22 @@ struct KernelPayload {
   std::string BootVersion;
 };
 
+// How much work finding the payload may take. The defaults are what a real kernel can need;
+// the fuzz target sets small ones so that its inputs reach every limit.
+struct ImageLimits {
+  // What the one stream holding vmlinux may decode to.
+  uint64_t MaxDecoded = MaxKernelSize;
+  // Scanning an image of unknown layout stops after this many candidate streams (each failed
+  // attempt costs a decoder start; real images put the payload near the front) ...
+  unsigned MaxScanAttempts = 64;
+  // ... and once the candidates have decoded this much between them (a false match decodes
+  // little; a stream that decodes past MaxDecoded ends the scan at once).
+  uint64_t MaxScanDecoded = 2 * MaxKernelSize;
+};
+
 // Locate (and if needed decompress) the ELF vmlinux in Bytes. A payload that decompresses to
 // something other than ELF (a flat Image) is an error that points to vmlinux/Module.symvers.
-llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::StringRef Bytes);
+llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::StringRef Bytes,
+                                                const ImageLimits &Limits = {});
 
 } // namespace modver

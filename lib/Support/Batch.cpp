@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace modver {
@@ -11,7 +12,7 @@ unsigned batchThreads(size_t Count, const BatchOptions &Opts) {
   unsigned Wanted = Opts.Threads;
   if (Wanted == 0)
     Wanted = std::max(1u, std::thread::hardware_concurrency());
-  return unsigned(std::max<size_t>(1, std::min<size_t>(Wanted, Count)));
+  return unsigned(std::max<size_t>(1, std::min<size_t>({Wanted, Count, MaxBatchThreads})));
 }
 
 void forEachIndex(size_t Count, llvm::function_ref<void(size_t)> Work,
@@ -45,8 +46,15 @@ void forEachIndex(size_t Count, llvm::function_ref<void(size_t)> Work,
   };
   std::vector<std::thread> Pool;
   Pool.reserve(Threads - 1);
-  for (unsigned T = 1; T < Threads; ++T)
-    Pool.emplace_back(Worker);
+  // A system that refuses another thread (a process or memory limit) leaves the batch with
+  // fewer workers, not a failure: the calling thread alone can do every item.
+  for (unsigned T = 1; T < Threads; ++T) {
+    try {
+      Pool.emplace_back(Worker);
+    } catch (const std::system_error &) {
+      break;
+    }
+  }
   Worker(); // the calling thread works too
   for (std::thread &T : Pool)
     T.join();

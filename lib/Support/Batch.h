@@ -24,6 +24,11 @@ struct BatchOptions {
   std::function<void(size_t Done, size_t Total)> Progress;
 };
 
+// At most this many workers, whatever -j asks: every one costs a stack and a decode slot, and
+// past the cores they only wait on each other ("-j 1000000" over a large tree once asked the
+// system for 100000 threads and died in std::thread's exception).
+inline constexpr unsigned MaxBatchThreads = 256;
+
 // The number of workers a batch of Count items would use with these options.
 unsigned batchThreads(size_t Count, const BatchOptions &Opts);
 

@@ -13,8 +13,10 @@ namespace modver {
 // may hold newlines or other control characters, which oneLine escapes.
 
 llvm::Error fileError(const llvm::Twine &File, const llvm::Twine &What) {
+  // An empty argument ("mkmod ''") would read as a message with no file at all.
+  std::string Name = File.str();
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 oneLine((File + ": " + What).str()));
+                                 oneLine(((Name.empty() ? "''" : Name) + ": " + What).str()));
 }
 
 llvm::Error fileErrorAt(const llvm::Twine &File, uint64_t Offset, const llvm::Twine &What) {

@@ -1,6 +1,11 @@
 #include "Support/InputFile.h"
 
 #include "Support/Error.h"
+#include "Support/MallocBuffer.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 
 #include <cerrno>
 #include <cstring>
@@ -57,6 +62,44 @@ llvm::Error tooLarge(llvm::StringRef Path, uint64_t Size, uint64_t Max) {
                              llvm::Twine(Max) + " bytes for such an input");
 }
 
+// Standard input, read in chunks into a buffer that grows with realloc (in steps of at most
+// 64 MiB, never past Max + 1): a pipe that never ends (`< /dev/zero`) is refused once it has
+// given Max + 1 bytes, the rest is never read.
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readStdin(uint64_t Max) {
+  constexpr size_t Chunk = 64 << 10, MaxStep = size_t(64) << 20;
+  const size_t HardCap = size_t(std::min<uint64_t>(Max, SIZE_MAX / 2 - Chunk)) + 1;
+  struct Owned {
+    char *P = nullptr;
+    ~Owned() { std::free(P); }
+  } Data;
+  size_t Used = 0, Cap = 0;
+  for (;;) {
+    if (Cap - Used < Chunk && Cap < HardCap) {
+      size_t NewCap = std::min(Cap + std::max(std::min(Cap, MaxStep), Chunk), HardCap);
+      char *New = static_cast<char *>(std::realloc(Data.P, NewCap));
+      if (!New)
+        return fileError("<stdin>", "out of memory reading it");
+      Data.P = New;
+      Cap = NewCap;
+    }
+    ssize_t N = ::read(0, Data.P + Used, Cap - Used);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N < 0)
+      return fileError("<stdin>", std::strerror(errno));
+    Used += size_t(N);
+    if (Used > Max)
+      return fileError("<stdin>", "more than the limit of " + llvm::Twine(Max) +
+                                      " bytes for such an input (standard input is held in "
+                                      "memory; give a large input as a file)");
+    if (N == 0)
+      break;
+  }
+  auto Buf = std::make_unique<MallocBuffer>(Data.P, Used, "<stdin>");
+  Data.P = nullptr;
+  return std::move(Buf);
+}
+
 } // namespace
 
 llvm::Error checkInputFile(llvm::StringRef Path) {
@@ -67,14 +110,8 @@ llvm::Error checkInputFile(llvm::StringRef Path) {
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRef Path,
                                                                   uint64_t MaxSize) {
-  if (Path == "-") {
-    auto Buf = llvm::MemoryBuffer::getSTDIN();
-    if (!Buf)
-      return fileError("<stdin>", Buf.getError().message());
-    if ((*Buf)->getBufferSize() > MaxSize)
-      return tooLarge("<stdin>", (*Buf)->getBufferSize(), MaxSize);
-    return std::move(*Buf);
-  }
+  if (Path == "-")
+    return readStdin(std::min(MaxSize, MaxStdinSize));
   Fd F;
   struct stat St;
   if (llvm::Error E = openRegular(Path, F, St))

@@ -16,9 +16,15 @@
 
 namespace modver {
 
+// Standard input cannot be mapped: every byte read from it is memory. Whatever an input's own
+// limit, "-" takes at most this much (a Module.symvers is a few MiB, a stripped vmlinux under
+// 64 MiB); a larger input is given as a file.
+inline constexpr uint64_t MaxStdinSize = uint64_t(256) << 20;
+
 // Read the whole regular file at Path ("-": standard input). A missing or unreadable path, a
 // directory, a FIFO, a device or a socket is an error "PATH: why"; so is a file larger than
-// MaxSize (checked before reading; standard input is stopped once it passes MaxSize).
+// MaxSize (checked before reading). Standard input is read until it passes
+// min(MaxSize, MaxStdinSize), then refused without reading the rest.
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 readInputFile(llvm::StringRef Path, uint64_t MaxSize = UINT64_MAX);
 

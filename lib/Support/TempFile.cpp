@@ -7,6 +7,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
 #include <unistd.h>
 
 namespace modver {
@@ -19,10 +20,13 @@ llvm::Expected<TempFile> TempFile::reserve(llvm::StringRef Model, llvm::StringRe
   // Private to this user, like createTemporaryFile's files: they may hold a whole module.
   auto F = llvm::sys::fs::TempFile::create(
       Path, llvm::sys::fs::owner_read | llvm::sys::fs::owner_write);
+  // The folder is named: it comes from $TMPDIR, which the user may not know is set (or
+  // points at a folder that is gone or full).
   if (!F)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot create a temporary file: " +
-                                       llvm::toString(F.takeError()));
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "cannot create a temporary file in '" + llvm::sys::path::parent_path(Path) + "'" +
+            (::getenv("TMPDIR") ? " ($TMPDIR)" : "") + ": " + llvm::toString(F.takeError()));
   // Only the name is needed from here on; a batch holds many of these at once.
   ::close(F->FD);
   F->FD = -1;

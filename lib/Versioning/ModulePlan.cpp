@@ -25,8 +25,10 @@ llvm::Expected<CombinedInputs> combineInputs(llvm::ArrayRef<std::string> Names,
     for (const std::string &D : M.Defined)
       Defined.insert(D);
     if (C.Against.Vermagic.empty() && M.Info)
-      if (auto V = M.Info->vermagic())
+      if (auto V = M.Info->vermagic()) {
         C.Against.Vermagic = V->str();
+        C.VermagicFrom = Names[I];
+      }
     if (const std::vector<VersionRecord> *Records = M.Versions.effective()) {
       if (!C.Against.Records)
         C.Against.Records.emplace();
@@ -53,9 +55,14 @@ llvm::Expected<ModulePlan> planModule(llvm::StringRef ModuleName, const Combined
   P.Warnings = P.Guard.Warnings;
   if (P.Guard.refused()) {
     std::string Why = llvm::join(P.Guard.Refusals, "; ");
+    // When the module refused is an output (the plugin's), the input that carries the
+    // vermagic is where the user must look.
+    std::string From = In.VermagicFrom.empty() || In.VermagicFrom == ModuleName
+                           ? ""
+                           : " (vermagic from " + In.VermagicFrom + ")";
     if (!Policy.Force)
-      return llvm::make_error<RefusedError>(ModuleName.str() + ": refused: " + Why + " (" +
-                                            Policy.ForceHint + ")");
+      return llvm::make_error<RefusedError>(ModuleName.str() + ": refused" + From + ": " + Why +
+                                            " (" + Policy.ForceHint + ")");
     P.Warnings.push_back(Policy.ForcedWarning + " " + Why);
   }
   auto Plan = planRecords(ModuleName, In.Imports, Db, Records, In.Target);

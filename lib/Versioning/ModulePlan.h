@@ -36,6 +36,7 @@ struct CombinedInputs {
   std::vector<std::string> Imports; // undefined in some input, defined in none, in order
   // The first vermagic found, and every record the inputs carry (in input order).
   CompiledAgainst Against;
+  std::string VermagicFrom; // the input whose .modinfo gave Against.Vermagic
   bool AnyExtended = false; // some input carries the extended tables
 };
 

@@ -51,6 +51,7 @@ struct ChildLimits {
   // is unreadable to a child run by root too.
   bool NoFileOverride = false;
   unsigned WallSeconds = 0; // SIGALRM after this long (a blocked open becomes a failure)
+  std::string Stdin = "/dev/null"; // what standard input reads (/dev/zero: an endless pipe)
 };
 
 struct ChildResult {
@@ -72,7 +73,7 @@ inline ChildResult runLimited(const TempDir &Scratch, const std::vector<std::str
     return R;
   }
   if (Pid == 0) {
-    int In = open("/dev/null", O_RDONLY);
+    int In = open(Limits.Stdin.c_str(), O_RDONLY);
     int Out = open(OutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int Err = open(ErrPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (In < 0 || Out < 0 || Err < 0)

@@ -527,6 +527,46 @@ const std::map<std::string, Case> &cases() {
          S.AllowWarnings = true;
          return S;
        }},
+      // --- standard input that never ends: refused once it passes the limit, not read whole
+      {"EndlessStdin",
+       [](Env &E) {
+         Spec S;
+         S.Argv = E.modversions("-s", "-");
+         S.Inputs = {E.Object};
+         S.Output = E.Out;
+         S.NamedFile = "<stdin>";
+         S.Words = {"more than the limit of 268435456 bytes"};
+         S.Limits.Stdin = "/dev/zero";
+         S.Limits.AddressSpace = UnderAsan ? 0 : AddressSpaceLimit;
+         S.Limits.WallSeconds = 60;
+         return S;
+       }},
+      {"StdinGivenTwice",
+       [](Env &E) {
+         Spec S;
+         S.Argv = {toolPath("modversions"), "-s", "-", "--kernel-config", "-", "--target-from",
+                   E.Object, "-o", E.Out};
+         S.Inputs = {E.Object};
+         S.Output = E.Out;
+         S.NamedFile = "<stdin>";
+         S.Words = {"can be read only once"};
+         S.Limits.Stdin = E.Symvers;
+         return S;
+       }},
+      {"EndlessStdinKernelConfig",
+       [](Env &E) {
+         Spec S;
+         S.Argv = {toolPath("mkmod"), "-q", "-s", E.Symvers, "--kernel-config", "-", E.Object,
+                   "-o", E.Out};
+         S.Inputs = {E.Object, E.Symvers};
+         S.Output = E.Out;
+         S.NamedFile = "<stdin>";
+         S.Words = {"more than the limit of"};
+         S.Limits.Stdin = "/dev/zero";
+         S.Limits.AddressSpace = UnderAsan ? 0 : AddressSpaceLimit;
+         S.Limits.WallSeconds = 60;
+         return S;
+       }},
       // --- messages (class 6)
       {"UnknownTargetNamesTheSymvers",
        [](Env &E) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -90,3 +91,15 @@ TEST(Batch, ExpectedResultsAndEmptyInput) {
 }
 
 } // namespace
+
+// "-j 1000000" over a tree of 100000 modules asked for 100000 threads and aborted when the
+// system refused one (std::system_error, exit 134); the count is capped instead.
+TEST(Batch, AbsurdJobCountsAreCapped) {
+  BatchOptions Huge;
+  Huge.Threads = 1000000;
+  EXPECT_EQ(batchThreads(100000, Huge), MaxBatchThreads);
+  EXPECT_EQ(batchThreads(3, Huge), 3u);
+  std::atomic<size_t> Sum{0};
+  forEachIndex(10000, [&](size_t I) { Sum += I; }, Huge);
+  EXPECT_EQ(Sum.load(), size_t(10000) * 9999 / 2);
+}

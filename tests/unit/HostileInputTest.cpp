@@ -8,6 +8,7 @@
 #include "Fixture.h"
 #include "Support/InputFile.h"
 #include "Support/Printable.h"
+#include "Support/TempFile.h"
 #include "Types/HeaderTypes.h"
 #include "Versioning/VersionRecords.h"
 
@@ -15,6 +16,11 @@
 #include "llvm/BinaryFormat/ELF.h"
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+#include <unistd.h>
 
 using namespace modver;
 using namespace modver::test;
@@ -90,6 +96,82 @@ TEST(HostileSpecialFiles, ReadInputFileTakesOnlyRegularFiles) {
   auto D = readInputFile(Dir.path());
   ASSERT_FALSE(bool(D));
   EXPECT_EQ(llvm::toString(D.takeError()), Dir.path() + ": is a directory, expected a file");
+}
+
+// Standard input is bounded while it is read: a writer that would go on for 64 MiB is cut
+// off once the reader has taken a little more than the limit. Before, the whole of it was read
+// and only then held against the limit (and `< /dev/zero` grew until memory ran out).
+TEST(HostileSpecialFiles, StdinStopsBeingReadPastTheLimit) {
+  constexpr uint64_t Limit = 1 << 20;
+  constexpr size_t Offered = size_t(64) << 20;
+  int P[2];
+  ASSERT_EQ(::pipe(P), 0);
+  std::atomic<size_t> Written{0};
+  std::thread Writer([&] {
+    std::string Chunk(64 << 10, 'x');
+    // MSG_NOSIGNAL is for sockets; a pipe's reader going away is EPIPE with SIGPIPE ignored.
+    while (Written < Offered) {
+      ssize_t N = ::write(P[1], Chunk.data(), Chunk.size());
+      if (N <= 0)
+        break;
+      Written += size_t(N);
+    }
+    ::close(P[1]);
+  });
+  auto OldPipe = ::signal(SIGPIPE, SIG_IGN);
+  int Saved = ::dup(0);
+  ::dup2(P[0], 0);
+  ::close(P[0]);
+  auto Buf = readInputFile("-", Limit);
+  ::dup2(Saved, 0); // the read end's last descriptor goes: the writer gets EPIPE
+  ::close(Saved);
+  Writer.join();
+  ::signal(SIGPIPE, OldPipe);
+  ASSERT_FALSE(bool(Buf));
+  EXPECT_EQ(llvm::toString(Buf.takeError()),
+            "<stdin>: more than the limit of 1048576 bytes for such an input (standard input is "
+            "held in memory; give a large input as a file)");
+  // What the reader took, plus what the pipe holds: far from all of it.
+  EXPECT_LT(Written.load(), size_t(4) << 20);
+}
+
+TEST(HostileSpecialFiles, StdinWithinTheLimitIsReadWhole) {
+  int P[2];
+  ASSERT_EQ(::pipe(P), 0);
+  std::string Text(5000, 'y');
+  ASSERT_EQ(::write(P[1], Text.data(), Text.size()), ssize_t(Text.size()));
+  ::close(P[1]);
+  int Saved = ::dup(0);
+  ::dup2(P[0], 0);
+  ::close(P[0]);
+  auto Exact = readInputFile("-", Text.size());
+  ::dup2(Saved, 0);
+  ::close(Saved);
+  ASSERT_TRUE(bool(Exact)) << llvm::toString(Exact.takeError());
+  EXPECT_EQ((*Exact)->getBuffer(), Text);
+}
+
+// A $TMPDIR that is gone: the message says which folder, and that it came from $TMPDIR
+// (before: "cannot create a temporary file: No such file or directory", naming nothing).
+TEST(HostileSpecialFiles, TemporaryFolderThatIsGoneIsNamed) {
+  const char *Old = ::getenv("TMPDIR");
+  std::string Saved = Old ? Old : "";
+  ::setenv("TMPDIR", "/nonexistent-modver-tmp", 1);
+  auto T = TempFile::create("test", "o", "x");
+  if (Old)
+    ::setenv("TMPDIR", Saved.c_str(), 1);
+  else
+    ::unsetenv("TMPDIR");
+  ASSERT_FALSE(bool(T));
+  std::string Msg = llvm::toString(T.takeError());
+  EXPECT_NE(Msg.find("in '/nonexistent-modver-tmp' ($TMPDIR): "), std::string::npos) << Msg;
+}
+
+// An empty argument: the message shows it as '' rather than starting with ": ".
+TEST(HostileSpecialFiles, EmptyFileNameIsShownQuoted) {
+  auto B = readInputFile("");
+  ASSERT_FALSE(bool(B));
+  EXPECT_EQ(llvm::toString(B.takeError()), "'': No such file or directory");
 }
 
 TEST(HostileSpecialFiles, OutputThroughAnotherNameIsAnInput) {
@@ -204,6 +286,30 @@ TEST(HostileTarget, UnknownKernelTargetIsSaid) {
   Kernel K;
   CommandResult R = run({toolPath("modcheck"), "-s", K.Symvers, K.Module});
   EXPECT_NE(R.Stderr.find("modcheck: warning: the kernel's ELF target is unknown"),
+            std::string::npos)
+      << R.Stderr;
+  EXPECT_EQ(lines(R.Stderr), 1u) << R.Stderr;
+}
+
+// The warning names the file that lacks the target (before: no file at all).
+TEST(HostileTarget, UnknownKernelTargetNamesTheInput) {
+  Kernel K;
+  CommandResult R = run({toolPath("modcheck"), "-s", K.Symvers, K.Module});
+  EXPECT_NE(R.Stderr.find("the kernel's ELF target is unknown (not in " + K.Symvers + ": "),
+            std::string::npos)
+      << R.Stderr;
+}
+
+// mkmod refuses a module of another OS ABI, naming it and showing the OS ABI.
+TEST(HostileTarget, MkmodTargetMismatchNamesTheModuleAndShowsTheOsAbi) {
+  Kernel K;
+  std::string Db = K.Db();
+  std::string Other = K.patchedModule("fbsd.ko", llvm::ELF::EI_OSABI, "\x09");
+  CommandResult R =
+      run({toolPath("mkmod"), "-q", "-k", Db, Other, "-o", K.Dir.file("out.ko")});
+  EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
+  EXPECT_NE(R.Stderr.find(Other + ": is ELF64 little-endian x86-64, OS ABI 9 but the kernel is "
+                                  "ELF64 little-endian x86-64"),
             std::string::npos)
       << R.Stderr;
   EXPECT_EQ(lines(R.Stderr), 1u) << R.Stderr;

@@ -14,6 +14,7 @@
 #include "Module/VersionsSection.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Program.h"
 
 #include <gtest/gtest.h>
@@ -434,4 +435,33 @@ TEST(LtoInputTest, ResolutionFileListsClaimedFiles) {
   EXPECT_EQ(gccLtoResolutionFile({"ld", "--plugin-opt", "-fresolution=/t/r.res"}),
             std::optional<std::string>("/t/r.res"));
   EXPECT_EQ(gccLtoResolutionFile({"ld", "-r", "a.o"}), std::nullopt);
+}
+
+// A refusal from the compiled-against guard fails the link and names the module being made
+// (ld's -o) and the input whose .modinfo carries the vermagic (issue 16 class 6).
+TEST_P(LdPluginTest, VermagicRefusalNamesTheOutputAndTheInput) {
+  // A modversions.o of another release than the module's vermagic (6.1.0-56).
+  auto Db = readKernelFile(SymversPath);
+  ASSERT_TRUE(bool(Db)) << llvm::toString(Db.takeError());
+  ElfTarget X86;
+  X86.Machine = llvm::ELF::EM_X86_64;
+  Db->kernel().Target = X86;
+  Db->kernel().Release = "6.1.0-47-amd64";
+  Db->kernel().Vermagic = "6.1.0-47-amd64 SMP preempt mod_unload modversions ";
+  auto Object = writeModversionsObject(*Db);
+  ASSERT_TRUE(bool(Object)) << llvm::toString(Object.takeError());
+  std::string DbPath = Dir.write("modversions.o", *Object);
+
+  std::string Out = Dir.file("quux.ko");
+  std::vector<std::string> Argv = {LinkerPath, "-r", "-plugin", PluginPath,
+                                   "-plugin-opt=kernel=" + DbPath, "-T", Script, "-o", Out,
+                                   Other, Module};
+  CommandResult R = run(Argv);
+  EXPECT_NE(R.ExitCode, 0);
+  std::string All = R.Stdout + R.Stderr;
+  EXPECT_NE(All.find(Out + ": refused (vermagic from " + Module + "): it was compiled against "
+                           "kernel 6.1.0-56-amd64"),
+            std::string::npos)
+      << All;
+  EXPECT_FALSE(llvm::sys::fs::exists(Out));
 }
