@@ -353,3 +353,88 @@ kt_require_host() {
     command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed" >&2; exit 77; }
   done
 }
+
+# ---------------------------------------------------------------------------------------------
+# Other architectures (issue 17). Additive: the amd64 functions above are unchanged.
+#
+#   harness_loader_arch ARCH            -> the loader cross-built static for ARCH (Debian name)
+#   arch_qemu ARCH                      -> the qemu command line (program and machine) for ARCH
+#   arch_console ARCH                   -> the kernel's serial console for that machine
+#   boot_and_load_arch ARCH RELEASE KO... -> boots CACHE/RELEASE/boot/vmlinuz-RELEASE under
+#                                          qemu-system-<arch> (TCG) with the loader as init
+#                                          (no busybox: the loader mounts and powers off);
+#                                          .ko.xz files are decompressed first. Prints the same
+#                                          RESULT/KMSG/KTAINT/LOADER-START/BOOT lines as boot_and_load.
+arch_cross_gcc() {
+  case "$1" in
+    arm64) echo aarch64-linux-gnu-gcc ;;
+    *) harness_die "no cross compiler known for $1"; return 1 ;;
+  esac
+}
+arch_qemu() {
+  case "$1" in
+    # -cpu max with the cheap pointer-authentication algorithm: QARMA costs TCG dearly.
+    arm64) echo "qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 1" ;;
+    *) harness_die "no qemu machine known for $1"; return 1 ;;
+  esac
+}
+arch_console() {
+  case "$1" in
+    arm64) echo ttyAMA0 ;;
+    *) harness_die "no console known for $1"; return 1 ;;
+  esac
+}
+harness_loader_arch() {
+  local arch=${1:?harness_loader_arch ARCH} w bin cc
+  w=$(harness_workdir)
+  bin="$w/loader-$arch"
+  if [ ! -x "$bin" ]; then
+    cc=$(arch_cross_gcc "$arch") || return 1
+    "$cc" -static -Os -Wall -o "$bin" "$MODVER_KTEST_DIR/loader.c" >&2 || harness_die "cannot cross-build the loader for $arch" || return 1
+  fi
+  echo "$bin"
+}
+boot_and_load_arch() {
+  local arch=${1:?boot_and_load_arch ARCH RELEASE KO...} release=${2:?boot_and_load_arch ARCH RELEASE KO...}
+  shift 2
+  local kernel loader w bw root n=0 ko f list="" start end rc qemu console
+  kernel=$MODVER_KERNEL_CACHE/$release/boot/vmlinuz-$release
+  [ -f "$kernel" ] || harness_die "no kernel $kernel" || return 1
+  qemu=$(arch_qemu "$arch") || return 1
+  console=$(arch_console "$arch") || return 1
+  loader=$(harness_loader_arch "$arch") || return 1
+  w=$(harness_workdir)
+  bw=$(mktemp -d "$w/boot-$arch-XXXX")
+  root="$bw/root"
+  mkdir -p "$root"/{bin,dev,proc,sys,modules}
+  cp "$loader" "$root/bin/loader"
+  for ko in "$@"; do
+    [ -f "$ko" ] || harness_die "boot_and_load_arch: no such module file $ko" || return 1
+    n=$((n + 1))
+    mkdir -p "$root/modules/$n"
+    f=$(basename "$ko")
+    case "$f" in
+      *.ko.xz) xz -dc "$ko" > "$root/modules/$n/${f%.xz}"; f=${f%.xz} ;;
+      *) cp "$ko" "$root/modules/$n/" ;;
+    esac
+    list="$list /modules/$n/$f"
+  done
+  (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --reproducible) > "$bw/initramfs.cpio"
+  start=$(date +%s.%N)
+  rc=0
+  # shellcheck disable=SC2086  # $qemu and MODVER_QEMU_EXTRA are split into words on purpose
+  timeout --foreground -k 5 "$MODVER_QEMU_TIMEOUT" \
+    $qemu -nographic -nodefaults -serial stdio -no-reboot -m 1024 \
+      -kernel "$kernel" -initrd "$bw/initramfs.cpio" ${MODVER_QEMU_EXTRA:-} \
+      -append "console=$console quiet panic=-1 oops=panic rdinit=/bin/loader --$list" \
+      </dev/null >"$bw/console.log" 2>&1 || rc=$?
+  end=$(date +%s.%N)
+  tr -d '\r' < "$bw/console.log" | sed -n 's/.*\(LOADER-START .*\)/\1/p; /^\(RESULT\|KMSG\|KTAINT\) /p'
+  printf 'BOOT arch=%s release=%s seconds=%.1f modules=%d\n' "$arch" "$release" "$(echo "$end - $start" | bc)" "$n"
+  if [ "$rc" -ne 0 ] || ! grep -q '^LOADER-DONE' "$bw/console.log"; then
+    echo "kernel-harness: $arch boot of $release did not complete (qemu exit $rc; 124 = timeout)." \
+         "Console log: $bw/console.log (MODVER_KEEP_WORK=1 keeps it). Tail:" >&2
+    tail -n 30 "$bw/console.log" | tr -d '\r' >&2
+    return 1
+  fi
+}
