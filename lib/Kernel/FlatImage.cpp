@@ -23,6 +23,8 @@
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,9 +53,10 @@ public:
       : Name(Name), Image(Image), LE(LE) {}
 
   llvm::Expected<KsymtabExports> read() {
+    classifyStrings();
     llvm::BitVector Valid(Image.size() / 4);
     for (size_t P = 0; P + EntrySize <= Image.size(); P += 4)
-      if (entryAt(P))
+      if (entryLooksValid(P))
         Valid.set(P / 4);
 
     std::vector<std::pair<size_t, KsymtabExports>> Matches;
@@ -110,25 +113,60 @@ private:
 
   // The NUL-terminated string at the target of the PREL32 field at Field, if any.
   std::optional<std::pair<llvm::StringRef, size_t>> stringAt(size_t Field) const {
-    int64_t T = int64_t(Field) + rel(Field);
-    if (T < 0 || uint64_t(T) >= Image.size())
+    auto T = target(Field);
+    if (!T)
       return std::nullopt;
-    llvm::StringRef Rest = Image.substr(T, MaxStringLen + 1);
+    llvm::StringRef Rest = Image.substr(*T, MaxStringLen + 1);
     size_t End = Rest.find('\0');
     if (End == llvm::StringRef::npos)
       return std::nullopt;
-    return std::make_pair(Rest.take_front(End), size_t(T));
+    return std::make_pair(Rest.take_front(End), *T);
   }
 
-  // The entry at P when its name is an identifier and its namespace a printable string.
-  std::optional<Entry> entryAt(size_t P) const {
-    auto N = stringAt(P + 4);
-    if (!N || N->first.empty() || !isIdentStart(N->first[0]) ||
-        !llvm::all_of(N->first, isIdentChar))
+  // One backward pass marks where an identifier (IdentAt) or a printable string, maybe empty
+  // (StringAt), starts and runs to a NUL within MaxStringLen bytes: the scan then tests each
+  // candidate entry in constant time, however the image's strings are laid out.
+  void classifyStrings() {
+    IdentAt.resize(Image.size());
+    StringAt.resize(Image.size());
+    size_t Len = SIZE_MAX; // bytes up to the next NUL; SIZE_MAX: none follows
+    bool Ident = false, Printable = false;
+    for (size_t T = Image.size(); T-- > 0;) {
+      char C = Image[T];
+      if (C == '\0') {
+        Len = 0;
+        Ident = Printable = true;
+      } else {
+        Len = Len == SIZE_MAX ? Len : Len + 1;
+        Ident = Ident && isIdentChar(C);
+        Printable = Printable && C > 0x20 && C < 0x7f;
+      }
+      if (Len > MaxStringLen)
+        continue;
+      if (Printable)
+        StringAt.set(T);
+      if (Ident && Len && isIdentStart(C))
+        IdentAt.set(T);
+    }
+  }
+
+  // The offset the PREL32 field at Field designates, if inside the image.
+  std::optional<size_t> target(size_t Field) const {
+    int64_t T = int64_t(Field) + rel(Field);
+    if (T < 0 || uint64_t(T) >= Image.size())
       return std::nullopt;
-    auto Ns = stringAt(P + 8);
-    if (!Ns || !llvm::all_of(Ns->first, [](char C) { return C > 0x20 && C < 0x7f; }))
-      return std::nullopt;
+    return size_t(T);
+  }
+
+  // Whether the entry at P names an identifier and its namespace field a printable string.
+  bool entryLooksValid(size_t P) const {
+    auto N = target(P + 4), Ns = target(P + 8);
+    return N && Ns && IdentAt.test(*N) && StringAt.test(*Ns);
+  }
+
+  // The entry at P, which entryLooksValid accepted.
+  Entry entryAt(size_t P) const {
+    auto N = stringAt(P + 4), Ns = stringAt(P + 8);
     return Entry{N->first, Ns->first, N->second, Ns->second};
   }
 
@@ -139,7 +177,7 @@ private:
     size_t Lo = SIZE_MAX, Hi = 0, Bytes = 0;
     std::vector<size_t> Breaks; // indexes where the name order starts again
     for (size_t I = 0; I < Count; ++I) {
-      Entries.push_back(*entryAt(Start + I * EntrySize));
+      Entries.push_back(entryAt(Start + I * EntrySize));
       const Entry &E = Entries.back();
       Lo = std::min({Lo, E.NameOff, E.NsOff});
       Hi = std::max({Hi, E.NameOff + E.Name.size() + 1, E.NsOff + E.Namespace.size() + 1});
@@ -203,6 +241,7 @@ private:
 
   llvm::StringRef Name, Image;
   bool LE;
+  llvm::BitVector IdentAt, StringAt;
 };
 
 } // namespace
