@@ -1,10 +1,13 @@
 // Locating the compressed vmlinux in a kernel image.
 //
-// Three routes, cheapest first: the file is ELF already; it is an x86 bzImage whose setup
-// header says where the payload is; it is one compressed stream as a whole. Anything else
+// Four routes, cheapest first: the file is ELF already, or a flat image with a boot header
+// (Kernel/FlatImage.h); it is an x86 bzImage whose setup header says where the payload is; it
+// is one compressed stream as a whole (ELF or flat inside). Anything else
 // (other architectures' self-extracting images) is searched for compression magics, like
 // scripts/extract-vmlinux does, with a bounded number of attempts.
 #include "Kernel/Payload.h"
+
+#include "Kernel/FlatImage.h"
 
 #include "Compression/Decompress.h"
 #include "Elf/ElfTarget.h"
@@ -31,8 +34,9 @@ constexpr uint16_t PayloadProtocol = 0x208;
 
 llvm::Error flatImage(llvm::StringRef Name, Compression C) {
   return fileError(Name, llvm::Twine("the ") + compressionName(C) +
-                             " payload is not an ELF vmlinux (a flat kernel image?); "
-                             "give the vmlinux file or Module.symvers instead");
+                             " payload is not an ELF vmlinux, nor a flat image with a known "
+                             "boot header (arm64 Image); give the vmlinux file or "
+                             "Module.symvers instead");
 }
 
 bool isBzImage(llvm::StringRef Bytes) {
@@ -68,10 +72,15 @@ llvm::Expected<KernelPayload> unpackStream(llvm::StringRef Name, llvm::StringRef
   auto Out = decompress(Name, Stream, C, L.MaxDecoded);
   if (!Out)
     return Out.takeError();
-  if (!looksLikeElf((*Out)->getBuffer()))
-    return flatImage(Name, C);
   KernelPayload P;
-  P.Elf = (*Out)->getBuffer();
+  if (auto T = flatImageTarget((*Out)->getBuffer())) {
+    P.Flat = (*Out)->getBuffer();
+    P.FlatTarget = *T;
+  } else if (looksLikeElf((*Out)->getBuffer())) {
+    P.Elf = (*Out)->getBuffer();
+  } else {
+    return flatImage(Name, C);
+  }
   P.Owned = std::move(*Out);
   return P;
 }
@@ -127,7 +136,10 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
   if (Candidates.size() > L.MaxScanAttempts)
     Candidates.resize(L.MaxScanAttempts);
 
-  std::optional<Compression> FlatSeen;
+  // Streams found by scanning that decode to something other than ELF: in an image of an
+  // unknown form they prove nothing (a compressed firmware blob, a chance magic), so the
+  // message counts them rather than calling one of them the payload.
+  unsigned OtherStreams = 0;
   uint64_t Decoded = 0;
   for (auto [Pos, C] : Candidates) {
     if (Decoded > L.MaxScanDecoded)
@@ -148,7 +160,7 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
     }
     Decoded += (*Out)->getBufferSize();
     if (!looksLikeElf((*Out)->getBuffer())) {
-      FlatSeen = C;
+      ++OtherStreams;
       continue;
     }
     KernelPayload P;
@@ -156,8 +168,12 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
     P.Owned = std::move(*Out);
     return P;
   }
-  if (FlatSeen)
-    return flatImage(Name, *FlatSeen);
+  if (OtherStreams)
+    return fileError(Name, "not a kernel image: neither ELF, nor a flat image with a known boot "
+                           "header (arm64 Image), nor a compressed vmlinux inside (" +
+                               llvm::Twine(OtherStreams) +
+                               " compressed streams found by scanning decode to something "
+                               "else); give the vmlinux file or Module.symvers instead");
   return fileError(Name, "not a kernel image: neither ELF nor a compressed vmlinux inside");
 }
 
@@ -170,6 +186,12 @@ llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::Stri
   if (looksLikeElf(Bytes)) {
     KernelPayload P;
     P.Elf = Bytes;
+    return P;
+  }
+  if (auto T = flatImageTarget(Bytes)) {
+    KernelPayload P;
+    P.Flat = Bytes;
+    P.FlatTarget = *T;
     return P;
   }
   if (isBzImage(Bytes)) {

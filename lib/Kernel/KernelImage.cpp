@@ -1,7 +1,9 @@
-// Reading a kernel image into a SymbolDb: unpack to ELF, read the export tables, then the
+// Reading a kernel image into a SymbolDb: unpack to ELF (or a flat image), read the export
+// tables, then the
 // facts about the kernel (target, release, vermagic, the loader options of an embedded config).
 #include "Kernel/KernelImage.h"
 
+#include "Kernel/FlatImage.h"
 #include "Kernel/KernelConfig.h"
 #include "Kernel/KernelStrings.h"
 #include "Kernel/Ksymtab.h"
@@ -43,13 +45,17 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
   auto Payload = unpackKernelImage(Name, Bytes);
   if (!Payload)
     return Payload.takeError();
-  llvm::StringRef Elf = Payload->Elf;
-  if (llvm::Error E = checkElfType(Name, Elf))
-    return E;
-  auto Target = readElfTarget(Name, Elf);
+  // The facts below are plain data, read alike from ELF and flat images.
+  bool Flat = !Payload->Flat.empty();
+  llvm::StringRef Elf = Flat ? Payload->Flat : Payload->Elf;
+  if (!Flat)
+    if (llvm::Error E = checkElfType(Name, Elf))
+      return E;
+  auto Target = Flat ? llvm::Expected<ElfTarget>(Payload->FlatTarget) : readElfTarget(Name, Elf);
   if (!Target)
     return Target.takeError();
-  auto Exports = readKsymtabs(Name, Elf);
+  auto Exports = Flat ? readFlatKsymtabs(Name, Elf, Target->IsLittleEndian)
+                      : readKsymtabs(Name, Elf);
   if (!Exports)
     return Exports.takeError();
 
@@ -91,6 +97,9 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readKernelElf(llvm::StringRe
   auto Payload = unpackKernelImage(Path, (*Buf)->getBuffer());
   if (!Payload)
     return Payload.takeError();
+  if (!Payload->Flat.empty())
+    return fileError(Path, "a flat kernel image (" + Payload->FlatTarget.describe() +
+                               ") has no ELF sections; give the vmlinux file");
   if (llvm::Error E = checkElfType(Path, Payload->Elf))
     return E;
   if (Payload->Owned && Payload->Owned->getBuffer() == Payload->Elf &&

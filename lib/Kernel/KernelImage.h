@@ -1,8 +1,9 @@
 // Reading a kernel image: the exports (names, CRCs, GPL-ness, namespaces) of vmlinux and what
 // the image says about itself (release, vermagic, target, force-load).
 //
-// Accepted forms: an ELF vmlinux (stripped or not), an x86 bzImage, a file that is one
-// compressed stream (vmlinux.xz, ...), or any image with a compressed ELF vmlinux inside.
+// Accepted forms: an ELF vmlinux (stripped or not), an x86 bzImage, a flat arm64 Image (bare
+// or as one compressed stream, Image.gz), a file that is one compressed stream (vmlinux.xz,
+// ...), or any image with a compressed ELF vmlinux inside.
 #pragma once
 
 #include "Database/SymbolDb.h"

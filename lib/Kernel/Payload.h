@@ -1,7 +1,8 @@
-// Finding the ELF vmlinux inside whatever form a kernel image comes in.
+// Finding the ELF vmlinux, or the flat image, inside whatever form a kernel image comes in.
 #pragma once
 
 #include "Compression/Decompress.h"
+#include "Elf/ElfTarget.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -16,7 +17,10 @@ struct KernelPayload {
   // Holds decompressed bytes when the ELF had to be unpacked; empty when Elf points into
   // the caller's input.
   std::unique_ptr<llvm::MemoryBuffer> Owned;
+  // Exactly one of Elf and Flat is set: Flat is a flat image (arm64 Image), of FlatTarget.
   llvm::StringRef Elf;
+  llvm::StringRef Flat;
+  ElfTarget FlatTarget;
   // The x86 boot header's kernel_version string ("6.1.0-56-amd64 (user@host) #1 SMP ..."),
   // empty when the image is not a bzImage or has none.
   std::string BootVersion;
@@ -35,8 +39,8 @@ struct ImageLimits {
   uint64_t MaxScanDecoded = 2 * MaxKernelSize;
 };
 
-// Locate (and if needed decompress) the ELF vmlinux in Bytes. A payload that decompresses to
-// something other than ELF (a flat Image) is an error that points to vmlinux/Module.symvers.
+// Locate (and if needed decompress) the ELF vmlinux or flat image in Bytes. A payload that
+// decompresses to something else is an error that points to vmlinux/Module.symvers.
 llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::StringRef Bytes,
                                                 const ImageLimits &Limits = {});
 

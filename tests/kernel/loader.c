@@ -10,6 +10,9 @@
  *   KMSG <file>.ko <message>
  * <name> is the module name from the file's .modinfo "name=" (fallback: file name, '-' -> '_').
  * At the end: "KTAINT <hex of /proc/sys/kernel/tainted>" and "LOADER-DONE".
+ * Run as PID 1 (rdinit=/bin/loader -- FILE.ko..., for targets with no busybox at hand: the
+ * arm64 boot), it first mounts /proc, /sys and /dev and prints "LOADER-START uptime=...", as
+ * the shell init does, and powers the machine off at the end.
  * Built at test time with `gcc -static -Os`; no binary is kept in the source tree. */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -19,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -92,6 +97,15 @@ static void read_first_line(const char *path, char *out, size_t outsz) {
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
+  int is_init = getpid() == 1;
+  if (is_init) {
+    mount("proc", "/proc", "proc", 0, NULL);
+    mount("sysfs", "/sys", "sysfs", 0, NULL);
+    mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+    char up[64];
+    read_first_line("/proc/uptime", up, sizeof up);
+    printf("LOADER-START uptime=%s\n", up);
+  }
   int kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
   if (kfd < 0)
     printf("LOADER-WARN cannot open /dev/kmsg: %s\n", strerror(errno));
@@ -126,5 +140,9 @@ int main(int argc, char **argv) {
   read_first_line("/proc/sys/kernel/tainted", t, sizeof t);
   printf("KTAINT %lx\n", strtoul(t, NULL, 10));
   printf("LOADER-DONE %d failed\n", failures);
+  if (is_init) {
+    sync();
+    reboot(RB_POWER_OFF); /* PID 1 must not return: the kernel would panic */
+  }
   return 0;
 }

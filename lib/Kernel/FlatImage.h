@@ -1,0 +1,25 @@
+// Flat kernel images (arm64's Image): the kernel's memory image as it is loaded, with no ELF
+// headers, so the export tables must be found by their shape rather than by section name.
+#pragma once
+
+#include "Elf/ElfTarget.h"
+#include "Kernel/Ksymtab.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <optional>
+
+namespace modver {
+
+// The target of a flat image, read from its boot header (arm64: "ARM\x64" at 0x38, byte
+// order from the flags), or nullopt when Bytes do not start with a header this reader knows.
+std::optional<ElfTarget> flatImageTarget(llvm::StringRef Bytes);
+
+// The exports of the flat image in Image: __ksymtab (PREL32 entries) and what follows it,
+// checked against the linker script's layout (see FlatImage.cpp); an image whose tables
+// cannot be told apart with certainty is an error.
+llvm::Expected<KsymtabExports> readFlatKsymtabs(llvm::StringRef Name, llvm::StringRef Image,
+                                                bool IsLittleEndian);
+
+} // namespace modver
