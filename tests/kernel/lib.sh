@@ -1,10 +1,15 @@
 # shellcheck shell=bash
 # modver real-kernel harness. Source this file; see docs/kernel-tests.md.
 #
+#   ABI is a Debian 12 ABI number (56 = 6.1.0-56-amd64), a cached release of fetch-debian
+#   (6.12.118+deb13-amd64, 7.2.13+deb14-amd64) or a cache link (debian-trixie, debian-sid).
+#   kernel_release ABI                  -> prints the kernel release (6.1.0-56-amd64, ...)
 #   kernel_dir ABI                      -> prints the unpacked cache dir (fetches it if absent)
 #   kernel_headers_tree ABI             -> prints a kbuild-usable headers dir (private copy, see below)
 #   build_kmod ABI SRCDIR OUTDIR [MAKE-ARGS...]
 #                                       -> copies SRCDIR to OUTDIR, builds it there with kbuild
+#                                          (newer than 6.1: inside the suite's debian-chroot)
+#   debian_chroot_run ROOT DIRS CMD...  -> runs CMD in chroot ROOT, DIRS (space-separated) bound
 #   kernel_boot_image ABI               -> prints the image qemu boots (decompressed PVH vmlinux)
 #   boot_and_load ABI KO...             -> boots the ABI's kernel with the modules in an initramfs,
 #                                          loads them in order, prints RESULT/KMSG lines
@@ -34,11 +39,43 @@ if [ -z "${MODVER_HARNESS_WORK:-}" ] || [ ! -d "$MODVER_HARNESS_WORK" ]; then
 fi
 harness_workdir() { echo "$MODVER_HARNESS_WORK"; }
 
+kernel_release() {
+  local abi=${1:?kernel_release ABI} link
+  case "$abi" in
+    "" | *[!0-9]*) ;;
+    *) echo "6.1.0-$abi-amd64"; return 0 ;;
+  esac
+  case "$abi" in
+    debian-*)
+      link="$MODVER_KERNEL_CACHE/$abi"
+      if [ ! -L "$link" ]; then
+        "$MODVER_KTEST_DIR/fetch-debian" "${abi#debian-}" newest "$MODVER_KERNEL_CACHE" >/dev/null &&
+          ln -sfn "$(basename "$("$MODVER_KTEST_DIR/fetch-debian" "${abi#debian-}" newest "$MODVER_KERNEL_CACHE")")" "$link" ||
+          harness_die "fetch-debian ${abi#debian-} failed" || return 1
+      fi
+      basename "$(readlink "$link")" ;;
+    *) echo "$abi" ;;
+  esac
+}
+
+# The Debian suite a fetch-debian release comes from (deb13 = trixie, deb14 = sid).
+kernel_suite() {
+  case "$(kernel_release "${1:?kernel_suite ABI}")" in
+    6.1.0-*) echo bookworm ;;
+    *+deb13-*) echo trixie ;;
+    *) echo sid ;;
+  esac
+}
+
 kernel_dir() {
-  local abi=${1:?kernel_dir ABI}
-  local dir="$MODVER_KERNEL_CACHE/6.1.0-$abi-amd64"
+  local abi=${1:?kernel_dir ABI} rel dir
+  rel=$(kernel_release "$abi") || return 1
+  dir="$MODVER_KERNEL_CACHE/$rel"
   if [ ! -e "$dir/.complete" ] || [ ! -e "$dir/.kbuild-version" ]; then
-    "$MODVER_KTEST_DIR/fetch-kernel" "$abi" "$MODVER_KERNEL_CACHE" >/dev/null || harness_die "fetch-kernel $abi failed" || return 1
+    case "$rel" in
+      6.1.0-*) "$MODVER_KTEST_DIR/fetch-kernel" "$(echo "$rel" | cut -d- -f2)" "$MODVER_KERNEL_CACHE" >/dev/null ;;
+      *) "$MODVER_KTEST_DIR/fetch-debian" "$(kernel_suite "$rel")" "$rel" "$MODVER_KERNEL_CACHE" >/dev/null ;;
+    esac || harness_die "fetching $rel failed" || return 1
   fi
   echo "$dir"
 }
@@ -60,7 +97,10 @@ kernel_dir() {
 kernel_headers_tree() {
   local abi=${1:?kernel_headers_tree ABI} dir rel tree stamp kver
   dir=$(kernel_dir "$abi") || return 1
-  rel="6.1.0-$abi-amd64"
+  rel=$(kernel_release "$abi")
+  case "$rel" in 6.1.0-*) abi=$(echo "$rel" | cut -d- -f2) ;;
+    *) harness_die "kernel_headers_tree: only for Debian 12 ABIs ($rel builds in debian-chroot)"; return 1 ;;
+  esac
   tree="$dir/modver-headers/linux-headers-$rel"
   stamp="$dir/modver-headers/.stamp"
   kver="layout-1 kbuild $(cat "$dir/.kbuild-version")"  # bump layout-N when the recipe changes
@@ -90,17 +130,54 @@ kernel_headers_tree() {
 build_kmod() {
   local abi=${1:?build_kmod ABI SRCDIR OUTDIR} src=${2:?SRCDIR} out=${3:?OUTDIR}
   shift 3
-  local tree
-  tree=$(kernel_headers_tree "$abi") || return 1
+  local tree rel root=""
   [ -d "$src" ] || harness_die "build_kmod: no source dir $src" || return 1
+  rel=$(kernel_release "$abi") || return 1
+  case "$rel" in
+    6.1.0-*) tree=$(kernel_headers_tree "$abi") || return 1 ;;
+    *) root=$(kernel_chroot "$abi") || return 1
+       tree="/usr/src/linux-headers-$rel" ;;
+  esac
   mkdir -p "$out"
   cp -a "$src/." "$out/"
   out=$(cd "$out" && pwd)
-  if ! make -C "$tree" M="$out" -j"$(nproc)" modules "$@" >"$out/build.log" 2>&1; then
+  if ! ${root:+debian_chroot_run "$root" "$out $(harness_workdir)"} \
+       make -C "$tree" M="$out" -j"$(nproc)" modules "$@" >"$out/build.log" 2>&1; then
     cat "$out/build.log" >&2
     harness_die "build_kmod: kbuild failed for $src against ABI $abi"
     return 1
   fi
+}
+
+# kernel_chroot ABI -> the chroot (tests/kernel/debian-chroot) of a Debian 13 / sid release, with
+# that release's headers and kbuild installed from the .debs fetch-debian keeps; prints its path.
+kernel_chroot() {
+  local rel dir debs=() p
+  rel=$(kernel_release "${1:?kernel_chroot ABI}") || return 1
+  dir=$(kernel_dir "$rel") || return 1
+  for p in $(awk '$1 == "package" && $2 ~ /^linux-(headers|kbuild|base)-/ {print $5}' "$dir/.debian-source"); do
+    debs+=("$MODVER_KERNEL_CACHE/apt/archives/$p")
+  done
+  [ ${#debs[@]} -ge 3 ] || harness_die "kernel_chroot: no headers/kbuild packages in $dir/.debian-source" || return 1
+  "$MODVER_KTEST_DIR/debian-chroot" "$(kernel_suite "$rel")" "${debs[@]}"
+}
+
+# debian_chroot_run ROOT "DIR..." CMD... : runs CMD (cwd: the first DIR) inside chroot ROOT in a
+# private mount namespace with /proc, /dev and each DIR bind-mounted at its own path, so paths
+# on the command line mean the same inside; everything is unmounted when CMD exits.
+debian_chroot_run() {
+  local root=${1:?debian_chroot_run ROOT DIRS CMD...} dirs=${2:?DIRS}
+  shift 2
+  unshare -m --propagation private bash -c '
+    set -e
+    r=$1 dirs=$2; shift 2
+    mount -t proc proc "$r/proc"
+    mount --rbind /dev "$r/dev"
+    for d in $dirs; do mkdir -p "$r$d"; mount --bind "$d" "$r$d"; done
+    cwd=${dirs%% *}
+    exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+      sh -c '"'"'cd "$0" && exec "$@"'"'"' "$cwd" "$@"
+  ' bash "$root" "$dirs" "$@"
 }
 
 # kernel_boot_image ABI -> the file boot_and_load gives to qemu -kernel.
@@ -114,12 +191,12 @@ build_kmod() {
 kernel_boot_image() {
   local abi=${1:?kernel_boot_image ABI} dir bz out
   dir=$(kernel_dir "$abi") || return 1
-  bz=$(ls "$dir"/boot/vmlinuz-* | head -n1)
+  bz=$(kernel_vmlinuz "$abi") || return 1
   out="$dir/modver-boot/vmlinux"
   if [ "${MODVER_BOOT_BZIMAGE:-0}" = 1 ]; then echo "$bz"; return 0; fi
   if [ ! -e "$dir/modver-boot/.stamp" ]; then
     (
-      exec 9>"$MODVER_KERNEL_CACHE/.lock-boot-6.1.0-$abi-amd64"
+      exec 9>"$MODVER_KERNEL_CACHE/.lock-boot-$(kernel_release "$abi")"
       flock 9
       [ -e "$dir/modver-boot/.stamp" ] && exit 0
       mkdir -p "$dir/modver-boot"
@@ -191,9 +268,18 @@ boot_and_load() {
     [ -f "$ko" ] || harness_die "boot_and_load: no such module file $ko" || return 1
     n=$((n + 1))
     # Keep the file name (the loader reports it); prefix with the position to allow duplicates.
+    # Compressed modules (Debian 13 / sid ship .ko.xz) are decompressed here: the loader passes
+    # the plain ELF, as kmod does after decompressing in user space. The name loses .xz / .zst.
     mkdir -p "$root/modules/$n"
-    cp "$ko" "$root/modules/$n/"
-    list="$list /modules/$n/$(basename "$ko")"
+    local base
+    base=$(basename "$ko")
+    case "$base" in
+      *.ko.xz)  base=${base%.xz};  xz -dc "$ko" > "$root/modules/$n/$base" ;;
+      *.ko.zst) base=${base%.zst}; zstd -dcq "$ko" > "$root/modules/$n/$base" ;;
+      *.ko.gz)  base=${base%.gz};  gzip -dc "$ko" > "$root/modules/$n/$base" ;;
+      *) cp "$ko" "$root/modules/$n/" ;;
+    esac || harness_die "boot_and_load: cannot decompress $ko" || return 1
+    list="$list /modules/$n/$base"
   done
   cat > "$root/init" <<EOF
 #!/bin/sh
@@ -257,16 +343,22 @@ modver_tools_dir() {
 kernel_abi_oldest() { local a; a=$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';,' '  '); set -- $a; echo "$1"; }
 kernel_abi_newest() { local a; a=$(echo "${MODVER_KERNEL_ABIS:-47;56}" | tr ';,' '  '); set -- $a; echo "${!#}"; }
 
+# Debian 12/13 ship boot/vmlinuz-R; sid's split packages only usr/lib/modules/R/vmlinuz(.unsigned).
 kernel_vmlinuz() {
-  local dir
+  local dir rel f
   dir=$(kernel_dir "${1:?kernel_vmlinuz ABI}") || return 1
-  ls "$dir"/boot/vmlinuz-* | head -n1
+  rel=$(kernel_release "$1")
+  for f in "$dir/boot/vmlinuz-$rel" "$dir/usr/lib/modules/$rel/vmlinuz.unsigned" "$dir/usr/lib/modules/$rel/vmlinuz"; do
+    [ -f "$f" ] && { echo "$f"; return 0; }
+  done
+  harness_die "no vmlinuz for $rel in $dir"
 }
 
 kernel_modules_dir() {
-  local dir
+  local dir rel
   dir=$(kernel_dir "${1:?kernel_modules_dir ABI}") || return 1
-  echo "$dir/lib/modules/6.1.0-$1-amd64"
+  rel=$(kernel_release "$1")
+  if [ -d "$dir/lib/modules/$rel" ]; then echo "$dir/lib/modules/$rel"; else echo "$dir/usr/lib/modules/$rel"; fi
 }
 
 # A plain `objcopy --remove-section __versions` fails (.rela.debug_info uses the section symbol),
@@ -352,4 +444,63 @@ kt_require_host() {
   for p in qemu-system-x86_64 busybox gcc make objcopy readelf modprobe modinfo python3 bc cpio; do
     command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed" >&2; exit 77; }
   done
+}
+
+# modcheck_predictions MODCHECK.json > TSV: one line per module FILE<TAB>NAME<TAB>VERDICT<TAB>MESSAGES
+# (FILE as boot_and_load reports it, i.e. without .xz/.zst/.gz; MESSAGES: the fatal problem's
+# message split at "; " into what the kernel logs, joined with "|").
+modcheck_predictions() {
+  python3 - "${1:?modcheck_predictions JSON}" <<'PYEOF'
+import json, os, re, sys
+doc = json.load(open(sys.argv[1]))
+for m in doc["modules"]:
+    msgs = []
+    for p in m.get("problems", []):
+        if p.get("fatal"):
+            msgs = [s.strip() for s in p["message"].split(";")]
+            break
+    file = re.sub(r'\.(xz|zst|gz)$', '', os.path.basename(m["path"]))
+    print(file, m.get("module", ""), m["verdict"], "|".join(msgs), sep="\t")
+PYEOF
+}
+
+# kt_compare_verdicts PREDICTIONS.tsv BOOT-OUTPUT: one PASS/FAIL per module, modcheck's verdict
+# against what the kernel did:
+#   compatible   -> loaded, taint without F;   forced -> loaded with F;
+#   incompatible -> refused, and the kernel logged "<name>: <message>" for each of modcheck's
+#                   messages. Prints "verdicts: N agree, M disagree".
+kt_compare_verdicts() {
+  local pred=${1:?kt_compare_verdicts PREDICTIONS OUT} out=${2:?OUT}
+  local agree=0 disagree=0 file name verdict msgs r taint missing m parts
+  while IFS=$'\t' read -r file name verdict msgs; do
+    r=$(kt_result "$out" "$file")
+    case "$verdict" in
+      compatible|forced)
+        if [[ $r == "RESULT $file ok "* ]]; then
+          taint=$(sed 's/.* taint=\([^ ]*\).*/\1/' <<<"$r")
+          if { [ "$verdict" = compatible ] && [[ $taint != *F* ]]; } || { [ "$verdict" = forced ] && [[ $taint == *F* ]]; }; then
+            kt_pass "$file: modcheck $verdict, kernel loaded it (taint=$taint)"; agree=$((agree + 1)); continue
+          fi
+        fi
+        kt_fail "$file: modcheck $verdict, kernel: ${r:-nothing}"; disagree=$((disagree + 1)) ;;
+      incompatible)
+        if [[ $r != "RESULT $file fail "* ]]; then
+          kt_fail "$file: modcheck incompatible ($msgs), kernel: ${r:-nothing}"; disagree=$((disagree + 1)); continue
+        fi
+        missing=""
+        IFS='|' read -r -a parts <<<"$msgs"
+        for m in "${parts[@]}"; do
+          kt_kmsg "$out" "$file" | grep -qxF -- "$name: $m" || missing="$missing \"$name: $m\""
+        done
+        if [ -z "$missing" ] && [ "${#parts[@]}" -gt 0 ]; then
+          kt_pass "$file: modcheck incompatible, kernel refused it (${r#RESULT "$file" fail }) saying \"$name: ${parts[*]}\""
+          agree=$((agree + 1))
+        else
+          kt_fail "$file: kernel refused it but did not say${missing:- what modcheck predicted} (said: $(kt_kmsg "$out" "$file" | paste -sd'|'))"
+          disagree=$((disagree + 1))
+        fi ;;
+      *) kt_fail "$file: unexpected modcheck verdict '$verdict'"; disagree=$((disagree + 1)) ;;
+    esac
+  done <"$pred"
+  echo "verdicts: $agree agree, $disagree disagree"
 }
