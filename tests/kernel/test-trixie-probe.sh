@@ -14,6 +14,15 @@
 #     t13old-nover.ko  O's build stripped: mkmod refuses (vermagic names O); the kernel forces
 #                      module_layout (taints F) and, with no __versions, compares the whole
 #                      vermagic, release included: refused; modcheck's verdict must be the same
+#   t13kvm.ko / t13kvx.ko  modules/nsuser built for N as kvm: it imports
+#                      anon_inode_make_secure_inode, which Debian's 6.12.118 exports to
+#                      "module:kvm" (a backported EXPORT_SYMBOL_GPL_FOR_MODULES; its modpost treats
+#                      that as a plain namespace and refuses the build even as kvm, so modpost
+#                      runs with -N, CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS=y on the make
+#                      command line), and the same renamed kvx on the .ko. The kernel refuses
+#                      both (it has the export, not the 6.16 loader rule: "module:kvm" is an
+#                      ordinary namespace to it); modcheck must too (it once took the "module:"
+#                      export for 6.16 rules and called kvm compatible)
 # One boot of N. Env: MODVER_TOOLS_DIR, MODVER_TRIXIE_KERNEL, MODVER_TRIXIE_OLD_KERNEL,
 # MODVER_KEEP_WORK=1 keeps the temp dir.
 set -euo pipefail
@@ -40,7 +49,12 @@ build_kmod "$N" "$stage" "$W/kbN"
 build_kmod "$O" "$stage" "$W/kbO"
 build_kmod "$N" "$here/modules/provider" "$W/prov"
 build_kmod "$N" "$here/modules/consumer" "$W/cons" KBUILD_EXTRA_SYMBOLS="$W/prov/Module.symvers"
-printf 'kbuild in the chroot (4 builds): %.1f s\n' "$(echo "$(date +%s.%N) - $tb" | bc)"
+mkdir -p "$W/nssrc"
+cp "$here/modules/nsuser/nsuser.c" "$W/nssrc/kvm.c"
+echo 'obj-m := kvm.o' > "$W/nssrc/Kbuild"
+build_kmod "$N" "$W/nssrc" "$W/ns" CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS=y
+grep -i 'namespace' "$W/ns/build.log" | sed 's/^/    kbuild: /' || true
+printf 'kbuild in the chroot (5 builds): %.1f s\n' "$(echo "$(date +%s.%N) - $tb" | bc)"
 Out="$W/out"
 mkdir -p "$Out"
 echo "t13hello.ko vermagic: $(modinfo -F vermagic "$W/kbN/t13hello.ko")"
@@ -111,9 +125,22 @@ nover_verdict=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[
 echo "modcheck t13old-nover.ko: exit $rc, verdict $nover_verdict"
 kt_check "modcheck t13old-nover.ko against $N: incompatible (vermagic $O)" test "$nover_verdict" = incompatible
 
+# --- module: namespace on 6.12 ---
+cp "$W/ns/kvm.ko" "$Out/t13kvm.ko"
+cp "$W/ns/kvm.ko" "$Out/t13kvx.ko"
+ko_replace_string "$Out/t13kvx.ko" name=kvm name=kvx .modinfo
+ko_replace_string "$Out/t13kvx.ko" kvm kvx .gnu.linkonce.this_module
+rc=0
+"$T/modcheck" --json "$Out/t13kvm.ko" "$Out/t13kvx.ko" --kernel "$VMLINUZ_N" --modules "$(kernel_modules_dir "$N")" >"$W/mc-ns.json" 2>&1 || rc=$?
+modcheck_predictions "$W/mc-ns.json" >"$W/ns.tsv"
+sed 's/^/    /' "$W/ns.tsv"
+gen=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel"]["loader"]["generation"])' "$W/mc-ns.json" 2>/dev/null || echo "?")
+echo "modcheck's loader generation for $N: $gen"
+
 # --- one boot of N ---
 out="$W/boot.out"
 boot_and_load "$N" "$Out/t13hello.ko" "$Out/t13prov.ko" "$Out/t13cons.ko" "$Out/t13old.ko" "$Out/t13old-nover.ko" \
+  "$Out/t13kvx.ko" "$Out/t13kvm.ko" \
   | tee "$out" || { kt_fail "the boot did not complete"; kt_summary "$t0"; exit 1; }
 kt_expect_load "$out" t13hello.ko
 kt_expect_said "$out" t13hello.ko "t13hello: hello from t13hello"
@@ -133,4 +160,8 @@ case "$r" in
   "RESULT t13old-nover.ko fail "*) kt_check "modcheck's verdict ($nover_verdict) matches the refusal" test "$nover_verdict" = incompatible ;;
   *) kt_fail "no result for t13old-nover.ko" ;;
 esac
+kt_compare_verdicts "$W/ns.tsv" "$out"
+# 6.12's loader treats "module:kvm" as an ordinary namespace: even kvm needs the import.
+kt_check "modcheck: t13kvm.ko and t13kvx.ko incompatible (6.12 loader rules)" \
+  test "$(cut -f1,3 "$W/ns.tsv" | LC_ALL=C sort | paste -sd' ')" = "t13kvm.ko	incompatible t13kvx.ko	incompatible"
 kt_summary "$t0"
