@@ -45,14 +45,18 @@ LoaderModel detectLoaderModel(const SymbolDb &Db) {
   llvm::StringRef Release = K.Release;
   if (Release.empty())
     Release = llvm::StringRef(K.Vermagic).split(' ').first;
-  if (auto V = releaseVersion(Release))
-    Raise(generationOfRelease(*V), "release " + Release.str());
+  std::optional<std::pair<unsigned, unsigned>> Version = releaseVersion(Release);
+  if (Version)
+    Raise(generationOfRelease(*Version), "release " + Release.str());
   bool ModuleNs = false, AnyCrc = false;
   for (const Export &E : Db.exports()) {
     ModuleNs = ModuleNs || llvm::StringRef(E.Namespace).starts_with("module:");
     AnyCrc = AnyCrc || (E.HasCrc && E.Crc != 0);
   }
-  if (ModuleNs)
+  // Stable kernels backport EXPORT_SYMBOL_GPL_FOR_MODULES without the loader rule (Debian 13's
+  // 6.12.118 exports to "module:kvm" and refuses kvm without an import): the namespace speaks
+  // only when the release does not.
+  if (ModuleNs && !Version)
     Raise(LoaderGeneration::Linux6_16, "\"module:\" namespaces among the exports");
   if (K.HasKflagstab)
     Raise(LoaderGeneration::Linux7_1, "__kflagstab in the kernel image");

@@ -533,7 +533,7 @@ boot_and_load_arch() {
 
 # modcheck_predictions MODCHECK.json > TSV: one line per module FILE<TAB>NAME<TAB>VERDICT<TAB>MESSAGES
 # (FILE as boot_and_load reports it, i.e. without .xz/.zst/.gz; MESSAGES: the fatal problem's
-# message split at "; " into what the kernel logs, joined with "|").
+# message split at "; " into what the kernel logs, less modcheck's "[...]" notes, joined with "|").
 modcheck_predictions() {
   python3 - "${1:?modcheck_predictions JSON}" <<'PYEOF'
 import json, os, re, sys
@@ -542,7 +542,9 @@ for m in doc["modules"]:
     msgs = []
     for p in m.get("problems", []):
         if p.get("fatal"):
-            msgs = [s.strip() for s in p["message"].split(";")]
+            # A trailing "[...]" is modcheck's explanation (e.g. "[GPL-only export, module
+            # license is not GPL-compatible]"), not part of what the kernel logs.
+            msgs = [re.sub(r'\s*\[[^]]*\]$', '', s.strip()) for s in p["message"].split(";")]
             break
     file = re.sub(r'\.(xz|zst|gz)$', '', os.path.basename(m["path"]))
     print(file, m.get("module", ""), m["verdict"], "|".join(msgs), sep="\t")
@@ -588,4 +590,37 @@ kt_compare_verdicts() {
     esac
   done <"$pred"
   echo "verdicts: $agree agree, $disagree disagree"
+}
+
+# ko_replace_string FILE OLD NEW SECTION...: replace a NUL-terminated string by one of the same length in the
+# named sections. Debian's modules are signed (PKCS#7 appended after the ELF): an edited module
+# with its old signature is refused as EKEYREJECTED before any check we mean to test, so the
+# signature is cut off first (the kernel, without MODULE_SIG_FORCE, then only taints it E).
+ko_replace_string() {
+  python3 - "$@" <<'PYEOF'
+import subprocess, sys
+path, old, new = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
+assert len(old) == len(new)
+sections = sys.argv[4:]
+data = bytearray(open(path, 'rb').read())
+magic = b'~Module signature appended~\n'
+if data.endswith(magic):
+    # struct module_signature (12 bytes) precedes the magic; sig_len is big-endian at offset 8.
+    info = data[-len(magic) - 12:-len(magic)]
+    del data[len(data) - len(magic) - 12 - int.from_bytes(info[8:12], 'big'):]
+out = subprocess.run(['readelf', '-SW', path], capture_output=True, text=True, check=True).stdout
+done = 0
+for line in out.splitlines():
+    f = line.replace('[ ', '[').split()
+    if len(f) > 5 and f[1] in sections:
+        off, size = int(f[4], 16), int(f[5], 16)
+        chunk = bytes(data[off:off + size])
+        n = chunk.count(old + b'\0')
+        data[off:off + size] = chunk.replace(old + b'\0', new + b'\0')
+        done += n
+if not done:
+    sys.exit(f'{path}: {old!r} not found in {sections}')
+open(path, 'wb').write(data)
+print(f'{path}: {old.decode()} -> {new.decode()} in {" ".join(sections)} ({done}x)')
+PYEOF
 }

@@ -22,6 +22,7 @@ disagreement; exits 1 when there is any.
 import argparse
 import json
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 
@@ -37,11 +38,17 @@ def read_symvers(path):
     return crc
 
 
+def module_key(path, root):
+    """The module's path under root, without a compression suffix: facts may come from a
+    decompressed copy of a tree of .ko.xz that modcheck read as they are."""
+    return re.sub(r'\.(xz|zst|gz)$', '', os.path.relpath(path, root))
+
+
 def read_facts(folder, root):
     mods = {}
 
     def mod(path):
-        rel = os.path.relpath(path, root)
+        rel = module_key(path, root)
         if rel not in mods:
             mods[rel] = {'records': {}, 'undef': set(), 'weak': set()}
         return mods[rel]
@@ -82,6 +89,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--facts', required=True)
     ap.add_argument('--root', required=True, help='folder module paths are relative to')
+    ap.add_argument('--facts-root', help='folder the facts\' module paths are relative to '
+                    '(default: --root)')
     ap.add_argument('--symvers', required=True)
     ap.add_argument('--modcheck', required=True, help='modcheck --json output')
     ap.add_argument('--label', default='')
@@ -89,12 +98,12 @@ def main():
     a = ap.parse_args()
 
     kernel = read_symvers(a.symvers)
-    mods = read_facts(a.facts, a.root)
+    mods = read_facts(a.facts, a.facts_root or a.root)
     with open(a.modcheck) as f:
         report = json.load(f)
     checked = {}
     for v in report['modules']:
-        checked[os.path.relpath(v['path'], a.root)] = v
+        checked[module_key(v['path'], a.root)] = v
 
     label = f'{a.label}: ' if a.label else ''
     problems = []

@@ -62,19 +62,7 @@ mc1=$(date +%s.%N)
 printf 'modcheck: exit %d in %.1f s\n' "$rc" "$(echo "$mc1 - $mc0" | bc)"
 cat "$W/mc.err" >&2
 kt_check "modcheck exit 1 (some incompatible; got $rc)" test "$rc" -eq 1
-# One line per module: FILE<TAB>NAME<TAB>VERDICT<TAB>MESSAGES (the fatal problem's message, split
-# at "; " into what the kernel logs, joined with "|").
-python3 - "$W/mc.json" >"$W/predictions.tsv" <<'PYEOF'
-import json, os, sys
-doc = json.load(open(sys.argv[1]))
-for m in doc["modules"]:
-    msgs = []
-    for p in m.get("problems", []):
-        if p.get("fatal"):
-            msgs = [s.strip() for s in p["message"].split(";")]
-            break
-    print(os.path.basename(m["path"]), m.get("module", ""), m["verdict"], "|".join(msgs), sep="\t")
-PYEOF
+modcheck_predictions "$W/mc.json" >"$W/predictions.tsv"
 sed 's/^/    /' "$W/predictions.tsv"
 kt_check "modcheck gave a verdict for each of the ${#mods[@]} modules" test "$(wc -l <"$W/predictions.tsv")" -eq "${#mods[@]}"
 
@@ -83,38 +71,7 @@ out="$W/boot.out"
 boot_and_load "$B" "${mods[@]}" | tee "$out" \
   || { kt_fail "the boot did not complete"; kt_summary "$t0"; exit 1; }
 
-agree=0 disagree=0
-while IFS=$'\t' read -r file name verdict msgs; do
-  r=$(kt_result "$out" "$file")
-  case "$verdict" in
-    compatible|forced)
-      if [[ $r == "RESULT $file ok "* ]]; then
-        taint=$(sed 's/.* taint=\([^ ]*\).*/\1/' <<<"$r")
-        if { [ "$verdict" = compatible ] && [[ $taint != *F* ]]; } || { [ "$verdict" = forced ] && [[ $taint == *F* ]]; }; then
-          kt_pass "$file: modcheck $verdict, kernel loaded it (taint=$taint)"; agree=$((agree + 1)); continue
-        fi
-      fi
-      kt_fail "$file: modcheck $verdict, kernel: ${r:-nothing}"; disagree=$((disagree + 1)) ;;
-    incompatible)
-      if [[ $r != "RESULT $file fail "* ]]; then
-        kt_fail "$file: modcheck incompatible ($msgs), kernel: ${r:-nothing}"; disagree=$((disagree + 1)); continue
-      fi
-      missing=""
-      IFS='|' read -r -a parts <<<"$msgs"
-      for m in "${parts[@]}"; do
-        kt_kmsg "$out" "$file" | grep -qxF -- "$name: $m" || missing="$missing \"$name: $m\""
-      done
-      if [ -z "$missing" ] && [ "${#parts[@]}" -gt 0 ]; then
-        kt_pass "$file: modcheck incompatible, kernel refused it (${r#RESULT "$file" fail }) saying \"$name: ${parts[*]}\""
-        agree=$((agree + 1))
-      else
-        kt_fail "$file: kernel refused it but did not say${missing:- what modcheck predicted} (said: $(kt_kmsg "$out" "$file" | paste -sd'|'))"
-        disagree=$((disagree + 1))
-      fi ;;
-    *) kt_fail "$file: unexpected modcheck verdict '$verdict'"; disagree=$((disagree + 1)) ;;
-  esac
-done <"$W/predictions.tsv"
-echo "verdicts: $agree agree, $disagree disagree"
+kt_compare_verdicts "$W/predictions.tsv" "$out"
 # Expected shape for two different ABIs: A's modules are all incompatible, B's all compatible.
 if [ "$A" != "$B" ]; then
   kt_check "all of ABI $A's modules predicted incompatible" \

@@ -358,6 +358,26 @@ TEST(LoaderGenerations, DetectedFromTheKernel) {
   EXPECT_EQ(detectLoaderModel(R614).Generation, LoaderGeneration::Linux6_14);
 }
 
+// Debian 13's 6.12.118 exports anon_inode_make_secure_inode to "module:kvm" (a stable backport
+// of EXPORT_SYMBOL_GPL_FOR_MODULES), but its loader treats that as an ordinary namespace: under
+// QEMU it refuses a module named kvm using it without importing it (test-trixie-probe.sh). A
+// known release before 6.16 therefore keeps the older rules; the namespace decides only when
+// the release is unknown.
+TEST(LoaderGenerations, ModuleNamespaceOnAnOlderReleaseIsAnOrdinaryNamespace) {
+  SymbolDb Db;
+  Export E;
+  E.Name = "anon_inode_make_secure_inode";
+  E.Namespace = "module:kvm";
+  E.Crc = 0x231364e2;
+  ASSERT_FALSE(bool(Db.add(E)));
+  Db.kernel().Release = "6.12.118+deb13-amd64";
+  LoaderModel M = detectLoaderModel(Db);
+  EXPECT_EQ(M.Generation, LoaderGeneration::Linux6_1);
+  EXPECT_FALSE(M.moduleNamespaces());
+  Db.kernel().Release = "6.16.1";
+  EXPECT_EQ(detectLoaderModel(Db).Generation, LoaderGeneration::Linux6_16);
+}
+
 TEST(LoaderGenerations, WithoutModversionsTheWholeVermagicCounts) {
   CheckResult R = check(module72(), {}, true);
   EXPECT_EQ(R.Result, Verdict::Loads);
