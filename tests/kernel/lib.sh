@@ -183,7 +183,8 @@ boot_and_load() {
 
 # boot_image_and_load IMAGE KO...: boot_and_load for any kernel image qemu can start (a bzImage
 # or a PVH vmlinux, e.g. one tests/kernel/build-kernel made). Same output; the BOOT line's abi=
-# is $MODVER_BOOT_LABEL, else the image's path.
+# is $MODVER_BOOT_LABEL, else the image's path. MODVER_BOOT_END: init's last command (default
+# "poweroff -f"; "reboot -f" for a kernel without ACPI, where poweroff only halts).
 boot_image_and_load() {
   local kernel=${1:?boot_image_and_load IMAGE KO...}
   shift
@@ -213,7 +214,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 echo "LOADER-START uptime=\$(cat /proc/uptime)"
 /bin/loader$list
-poweroff -f
+${MODVER_BOOT_END:-poweroff -f}
 EOF
   chmod +x "$root/init"
   (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --reproducible) > "$bw/initramfs.cpio"
