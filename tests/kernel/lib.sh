@@ -13,6 +13,7 @@
 #   kernel_boot_image ABI               -> prints the image qemu boots (decompressed PVH vmlinux)
 #   boot_and_load ABI KO...             -> boots the ABI's kernel with the modules in an initramfs,
 #                                          loads them in order, prints RESULT/KMSG lines
+#   boot_image_and_load IMAGE KO...     -> the same for a kernel image given by path
 #   harness_workdir                     -> prints the temp dir made at source time, removed at exit
 #
 # Environment: MODVER_KERNEL_CACHE (default /var/cache/modver-kernels); MODVER_QEMU_TIMEOUT
@@ -250,17 +251,28 @@ harness_loader() {
 # Returns 0 when the boot ran to completion (whatever the modules did), 1 otherwise; the full
 # serial log is kept as <workdir>/boot-XXXX/console.log and its tail is shown on failure.
 boot_and_load() {
-  local abi=${1:?boot_and_load ABI KO...}
+  local abi=${1:?boot_and_load ABI KO...} kernel
   shift
-  local dir w loader kernel root n=0 ko list="" start end rc
-  dir=$(kernel_dir "$abi") || return 1
+  kernel_dir "$abi" >/dev/null || return 1
+  kernel=$(kernel_boot_image "$abi") || return 1
+  MODVER_BOOT_LABEL=$abi boot_image_and_load "$kernel" "$@"
+}
+
+# boot_image_and_load IMAGE KO...: boot_and_load for any kernel image qemu can start (a bzImage
+# or a PVH vmlinux, e.g. one tests/kernel/build-kernel made). Same output; the BOOT line's abi=
+# is $MODVER_BOOT_LABEL, else the image's path. MODVER_BOOT_END: init's last command (default
+# "poweroff -f"; "reboot -f" for a kernel without ACPI, where poweroff only halts).
+boot_image_and_load() {
+  local kernel=${1:?boot_image_and_load IMAGE KO...}
+  shift
+  local abi=${MODVER_BOOT_LABEL:-$kernel} w loader root n=0 ko list="" start end rc
+  [ -f "$kernel" ] || harness_die "boot_image_and_load: no kernel image $kernel" || return 1
   loader=$(harness_loader) || return 1
   w=$(harness_workdir)
   local bw
   bw=$(mktemp -d "$w/boot-XXXX")
   root="$bw/root"
   mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,modules}
-  kernel=$(kernel_boot_image "$abi") || return 1
   cp /usr/bin/busybox "$root/bin/busybox"
   for a in sh mount poweroff reboot cat echo sleep; do ln -s busybox "$root/bin/$a"; done
   cp "$loader" "$root/bin/loader"
@@ -288,7 +300,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 echo "LOADER-START uptime=\$(cat /proc/uptime)"
 /bin/loader$list
-poweroff -f
+${MODVER_BOOT_END:-poweroff -f}
 EOF
   chmod +x "$root/init"
   (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --reproducible) > "$bw/initramfs.cpio"
