@@ -9,13 +9,13 @@
 //       what --explain and --types do per kernel once it is decompressed. Prints the types.
 //   helper headers DIR...              scan a kernel's headers trees for the tags they define
 //       (scanKernelHeaders, arch x86), what --explain does per kernel. Prints files and tags.
-#include "Support/Batch.h"
-#include "Types/Btf.h"
-#include "Types/HeaderTypes.h"
 #include "Check/CheckRun.h"
 #include "Compression/Decompress.h"
 #include "Kernel/KernelImage.h"
 #include "Module/VersionsSection.h"
+#include "Support/Batch.h"
+#include "Types/Btf.h"
+#include "Types/HeaderTypes.h"
 
 #include <cstdio>
 #include <cstdlib>

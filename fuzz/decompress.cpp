@@ -37,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
           Less.takeError(), [&](const modver::DecompressLimitError &) { Limited = true; },
           [](const llvm::ErrorInfoBase &) {});
     if (!Limited) {
-      fprintf(stderr, "%zu bytes decoded, but a ceiling of %zu was not refused as a limit\n",
-              Got, Got - 1);
+      fprintf(stderr, "%zu bytes decoded, but a ceiling of %zu was not refused as a limit\n", Got,
+              Got - 1);
       abort();
     }
   }

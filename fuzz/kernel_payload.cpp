@@ -24,8 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     return 0;
   }
   if (P->Owned && P->Owned->getBufferSize() > L.MaxDecoded) {
-    fprintf(stderr, "payload of %zu bytes past the ceiling of %llu\n",
-            P->Owned->getBufferSize(), (unsigned long long)L.MaxDecoded);
+    fprintf(stderr, "payload of %zu bytes past the ceiling of %llu\n", P->Owned->getBufferSize(),
+            (unsigned long long)L.MaxDecoded);
     abort();
   }
   if (!modver::looksLikeElf(P->Elf)) {

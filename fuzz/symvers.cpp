@@ -1,6 +1,6 @@
 // readSymvers: Module.symvers text.
-#include "FuzzCommon.h"
 #include "Database/Symvers.h"
+#include "FuzzCommon.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   using namespace modver::fuzz;

@@ -148,14 +148,14 @@ ld_plugin_status Plugin::claimFile(const ld_plugin_input_file *File, int *Claime
   std::string Bytes(static_cast<size_t>(File->filesize), '\0');
   size_t Done = 0;
   while (Done < Bytes.size()) {
-    ssize_t N = pread(File->fd, &Bytes[Done], Bytes.size() - Done,
-                      static_cast<off_t>(File->offset + Done));
+    ssize_t N =
+        pread(File->fd, &Bytes[Done], Bytes.size() - Done, static_cast<off_t>(File->offset + Done));
     if (N < 0 && errno == EINTR)
       continue;
     if (N <= 0)
-      return fail(llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                          Name + ": cannot read it: " +
-                                              (N < 0 ? std::strerror(errno) : "short file")));
+      return fail(llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          Name + ": cannot read it: " + (N < 0 ? std::strerror(errno) : "short file")));
     Done += static_cast<size_t>(N);
   }
   if (llvm::Error E = Session.addInput(Name, Bytes))

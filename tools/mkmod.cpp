@@ -1,12 +1,12 @@
 // mkmod: relink a module with exactly the version records it needs. A thin driver over lib/.
-#include "Kernel/KernelDb.h"
 #include "Relink/MkMod.h"
+#include "Kernel/KernelDb.h"
 #include "Relink/MkModBatch.h"
 #include "Relink/Relink.h"
-#include "ToolMain/KernelOptions.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
 #include "Support/Printable.h"
+#include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -71,8 +71,8 @@ static int run(int Argc, char **Argv) {
     return Report.usage("-o -: mkmod writes modules to files, not to standard output");
   // As binutils do: the folder an output goes to must exist (with -O, the folder itself; the
   // subfolders mirroring an input tree are made below it).
-  llvm::StringRef OutFolder = !OutDir.empty() ? llvm::StringRef(OutDir)
-                                              : llvm::sys::path::parent_path(Output);
+  llvm::StringRef OutFolder =
+      !OutDir.empty() ? llvm::StringRef(OutDir) : llvm::sys::path::parent_path(Output);
   if (!OutFolder.empty() && !llvm::sys::fs::is_directory(OutFolder))
     return Report.fail(fileError(OutFolder, llvm::sys::fs::exists(OutFolder)
                                                 ? "is not a folder"
@@ -128,8 +128,8 @@ static int run(int Argc, char **Argv) {
   }
   MkModSummary Summary = summarize(Results);
   if (!Quiet && Results.size() > 1)
-    llvm::errs() << "mkmod: " << Summary.Written << " written, " << Summary.Refused
-                 << " refused, " << Summary.Failed << " failed\n";
+    llvm::errs() << "mkmod: " << Summary.Written << " written, " << Summary.Refused << " refused, "
+                 << Summary.Failed << " failed\n";
   return exitCodeFor(Summary);
 }
 

@@ -1,9 +1,9 @@
 // modcheck: the kernel loader's verdict on modules, offline. A thin driver over lib/.
 #include "Check/CheckRun.h"
-#include "Explain/ExplainRun.h"
-#include "Kernel/KernelDb.h"
 #include "Check/KernelDiff.h"
 #include "Check/Report.h"
+#include "Explain/ExplainRun.h"
+#include "Kernel/KernelDb.h"
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
 
@@ -164,8 +164,7 @@ static int run(int Argc, char **Argv) {
     if (!New)
       return Report.fail(New.takeError());
     DiffReport R = makeDiffReport(*Old, *New, {});
-    auto Why =
-        explainIfAsked(Out.Explain, Diff[0], Diff[1], ExplainHeaders, R.changedSymbols());
+    auto Why = explainIfAsked(Out.Explain, Diff[0], Diff[1], ExplainHeaders, R.changedSymbols());
     if (!Why)
       return Report.fail(Why.takeError());
     R.Modules = checkModuleFiles(*Paths, *New, Options, Batch);

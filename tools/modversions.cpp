@@ -1,10 +1,10 @@
 // modversions: build a kernel's symbol->CRC database and write it as modversions.o, or dump
 // any database source. A thin driver: the work is in lib/.
 #include "Database/DbDump.h"
+#include "Database/ModversionsObject.h"
 #include "Elf/ElfTarget.h"
 #include "Explain/ExplainRun.h"
 #include "Kernel/KernelDb.h"
-#include "Database/ModversionsObject.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
 #include "Support/OutputFile.h"
@@ -84,8 +84,7 @@ static int run(int Argc, char **Argv) {
     if (!Target)
       return Report.fail(Target.takeError());
     if (Db->kernel().Target && *Db->kernel().Target != *Target)
-      return Report.fail(fileError(TargetFrom, "is " + Target->describe() +
-                                                   ", the kernel is " +
+      return Report.fail(fileError(TargetFrom, "is " + Target->describe() + ", the kernel is " +
                                                    Db->kernel().Target->describe()));
     Db->kernel().Target = *Target;
   }

@@ -3,8 +3,8 @@
 #include "Support/Printable.h"
 
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace modver {
@@ -27,8 +27,9 @@ public:
     // Extended tables are used instead of __versions when present (6.14+). A 6.1 loader does
     // not know them, but no 6.1 module carries them, so the newer rule is applied throughout.
     UsesExtended = M.Versions.Extended.has_value();
-    const std::vector<VersionRecord> *Records =
-        UsesExtended ? &*M.Versions.Extended : M.Versions.Classic ? &*M.Versions.Classic : nullptr;
+    const std::vector<VersionRecord> *Records = UsesExtended         ? &*M.Versions.Extended
+                                                : M.Versions.Classic ? &*M.Versions.Classic
+                                                                     : nullptr;
     if (Records)
       for (const VersionRecord &R : *Records)
         RecordOf.try_emplace(R.Name, R.Crc); // the loader takes the first match
@@ -100,9 +101,10 @@ private:
     }
     auto It = RecordOf.find(Name);
     if (It == RecordOf.end()) {
-      Problem &P = add(ProblemKind::NoSymbolVersion, false, Name,
-                       (UsesExtended ? "no extended symbol version for " : "no symbol version for ") +
-                           printable(Name));
+      Problem &P =
+          add(ProblemKind::NoSymbolVersion, false, Name,
+              (UsesExtended ? "no extended symbol version for " : "no symbol version for ") +
+                  printable(Name));
       P.KernelCrc = E.Crc;
       P.Exporter = E.Exporter;
       return true;
@@ -185,8 +187,7 @@ private:
   bool namespaceGranted(llvm::StringRef Ns) const {
     if (ImportedNs.count(Ns))
       return true;
-    return L.moduleNamespaces() && Ns.starts_with("module:") &&
-           moduleNamespaceAllows(Ns, M.Name);
+    return L.moduleNamespaces() && Ns.starts_with("module:") && moduleNamespaceAllows(Ns, M.Name);
   }
 
   bool gplAllowed() const {
@@ -202,10 +203,10 @@ private:
       if (S.Weak)
         return; // an unresolved weak symbol stays zero
       bool Hidden = Db.find(S.Name) != nullptr;
-      Problem &P = add(ProblemKind::UnknownSymbol, true, S.Name,
-                       "Unknown symbol " + printable(S.Name) + " (err -2)" +
-                           (Hidden ? " [GPL-only export, module license is not GPL-compatible]"
-                                   : ""));
+      Problem &P =
+          add(ProblemKind::UnknownSymbol, true, S.Name,
+              "Unknown symbol " + printable(S.Name) + " (err -2)" +
+                  (Hidden ? " [GPL-only export, module license is not GPL-compatible]" : ""));
       if (Hidden)
         P.Exporter = Db.find(S.Name)->Exporter;
       return;
@@ -214,15 +215,13 @@ private:
       // The failed version check comes back as -EINVAL; simplify_symbols logs it too.
       if (Out.Result == Verdict::Refused && !Out.Problems.empty() &&
           Out.Problems.back().Symbol == S.Name)
-        Out.Problems.back().Message +=
-            "; Unknown symbol " + printable(S.Name) + " (err -22)";
+        Out.Problems.back().Message += "; Unknown symbol " + printable(S.Name) + " (err -22)";
       return;
     }
     if (!E->Namespace.empty() && !namespaceGranted(E->Namespace)) {
       Problem &P = add(ProblemKind::NamespaceNotImported, !AllowMissingNs, S.Name,
                        "module uses symbol (" + printable(S.Name) + ") from namespace " +
-                           printable(E->Namespace) +
-                           ", but does not import it.");
+                           printable(E->Namespace) + ", but does not import it.");
       P.Exporter = E->Exporter;
     }
   }
@@ -241,26 +240,40 @@ CheckResult checkModule(llvm::StringRef Path, const ModuleImports &Module, const
 
 llvm::StringRef verdictName(Verdict V) {
   switch (V) {
-  case Verdict::Loads: return "compatible";
-  case Verdict::LoadsForced: return "forced";
-  case Verdict::Refused: return "incompatible";
+  case Verdict::Loads:
+    return "compatible";
+  case Verdict::LoadsForced:
+    return "forced";
+  case Verdict::Refused:
+    return "incompatible";
   }
   return "?";
 }
 
 llvm::StringRef problemKindName(ProblemKind K) {
   switch (K) {
-  case ProblemKind::WrongTarget: return "wrong_target";
-  case ProblemKind::BadModuleLayout: return "module_layout";
-  case ProblemKind::NoVersions: return "no_versions";
-  case ProblemKind::MissingVermagic: return "missing_vermagic";
-  case ProblemKind::BadVermagic: return "bad_vermagic";
-  case ProblemKind::UnknownSymbol: return "unknown_symbol";
-  case ProblemKind::DisagreesVersion: return "disagrees_version";
-  case ProblemKind::NoSymbolVersion: return "no_symbol_version";
-  case ProblemKind::NamespaceNotImported: return "namespace_not_imported";
-  case ProblemKind::ModuleNamespaceImport: return "module_namespace_import";
-  case ProblemKind::NoExportFlags: return "no_export_flags";
+  case ProblemKind::WrongTarget:
+    return "wrong_target";
+  case ProblemKind::BadModuleLayout:
+    return "module_layout";
+  case ProblemKind::NoVersions:
+    return "no_versions";
+  case ProblemKind::MissingVermagic:
+    return "missing_vermagic";
+  case ProblemKind::BadVermagic:
+    return "bad_vermagic";
+  case ProblemKind::UnknownSymbol:
+    return "unknown_symbol";
+  case ProblemKind::DisagreesVersion:
+    return "disagrees_version";
+  case ProblemKind::NoSymbolVersion:
+    return "no_symbol_version";
+  case ProblemKind::NamespaceNotImported:
+    return "namespace_not_imported";
+  case ProblemKind::ModuleNamespaceImport:
+    return "module_namespace_import";
+  case ProblemKind::NoExportFlags:
+    return "no_export_flags";
   }
   return "?";
 }

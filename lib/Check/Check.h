@@ -5,9 +5,9 @@
 // docs/loader-rules.md.
 #pragma once
 
+#include "Database/SymbolDb.h"
 #include "Kernel/LoaderGeneration.h"
 #include "Module/ModuleImports.h"
-#include "Database/SymbolDb.h"
 
 #include <optional>
 #include <string>
@@ -16,23 +16,23 @@
 namespace modver {
 
 enum class Verdict {
-  Loads,        // the kernel accepts it, untainted by versioning
-  LoadsForced,  // accepted only by force-loading: taints the kernel 'F'
-  Refused,      // the kernel refuses it
+  Loads,       // the kernel accepts it, untainted by versioning
+  LoadsForced, // accepted only by force-loading: taints the kernel 'F'
+  Refused,     // the kernel refuses it
 };
 
 enum class ProblemKind {
-  WrongTarget,          // ELF class, byte order, machine or OS ABI not the kernel's: refused first
-  BadModuleLayout,      // module_layout's CRC differs: refused before anything else
-  NoVersions,           // no version table at all: force-load (taint F) or refusal
-  MissingVermagic,      // no vermagic in .modinfo: force-load or refusal
-  BadVermagic,          // vermagic differs
-  UnknownSymbol,        // import the kernel does not export (or hides: GPL-only)
-  DisagreesVersion,     // record CRC differs from the kernel's
-  NoSymbolVersion,      // import without a record: accepted with a warning
-  NamespaceNotImported, // export in a namespace the module does not import
+  WrongTarget,           // ELF class, byte order, machine or OS ABI not the kernel's: refused first
+  BadModuleLayout,       // module_layout's CRC differs: refused before anything else
+  NoVersions,            // no version table at all: force-load (taint F) or refusal
+  MissingVermagic,       // no vermagic in .modinfo: force-load or refusal
+  BadVermagic,           // vermagic differs
+  UnknownSymbol,         // import the kernel does not export (or hides: GPL-only)
+  DisagreesVersion,      // record CRC differs from the kernel's
+  NoSymbolVersion,       // import without a record: accepted with a warning
+  NamespaceNotImported,  // export in a namespace the module does not import
   ModuleNamespaceImport, // import_ns=module:...: refused by 6.16+ loaders
-  NoExportFlags,        // 7.1+: exports symbols without __kflagstab
+  NoExportFlags,         // 7.1+: exports symbols without __kflagstab
 };
 
 struct Problem {

@@ -45,9 +45,9 @@ ModuleVerdict checkModuleImports(const std::string &Path, llvm::Expected<ModuleI
   return V;
 }
 
-std::vector<ModuleVerdict> checkModuleFiles(llvm::ArrayRef<std::string> Paths,
-                                            const SymbolDb &Db, const CheckOptions &Options,
-                                            const BatchOptions &Batch, KeptImports *Kept) {
+std::vector<ModuleVerdict> checkModuleFiles(llvm::ArrayRef<std::string> Paths, const SymbolDb &Db,
+                                            const CheckOptions &Options, const BatchOptions &Batch,
+                                            KeptImports *Kept) {
   CheckOptions Once = Options; // the kernel's loader is the same for every module
   if (!Once.Loader)
     Once.Loader = detectLoaderModel(Db);

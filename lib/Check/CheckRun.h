@@ -4,9 +4,9 @@
 // (lib/Support/Batch.h), each independently, and results come back in input order.
 #pragma once
 
-#include "Support/Batch.h"
 #include "Check/Check.h"
 #include "Kernel/ModuleTree.h"
+#include "Support/Batch.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
@@ -37,8 +37,8 @@ ModuleVerdict checkModuleImports(const std::string &Path, llvm::Expected<ModuleI
 
 // Check every file of Paths. A file whose imports Kept holds (read while the database was
 // built from a module tree holding the same file) is not read again.
-std::vector<ModuleVerdict> checkModuleFiles(llvm::ArrayRef<std::string> Paths,
-                                            const SymbolDb &Db, const CheckOptions &Options,
+std::vector<ModuleVerdict> checkModuleFiles(llvm::ArrayRef<std::string> Paths, const SymbolDb &Db,
+                                            const CheckOptions &Options,
                                             const BatchOptions &Batch = {},
                                             KeptImports *Kept = nullptr);
 

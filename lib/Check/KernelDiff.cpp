@@ -35,11 +35,16 @@ std::vector<ExportChange> diffExports(const SymbolDb &Old, const SymbolDb &New) 
 
 static llvm::StringRef kindName(ExportChange::Kind K) {
   switch (K) {
-  case ExportChange::Changed: return "changed";
-  case ExportChange::Added: return "added";
-  case ExportChange::Removed: return "removed";
-  case ExportChange::GplChanged: return "gpl-changed";
-  case ExportChange::NamespaceChanged: return "namespace-changed";
+  case ExportChange::Changed:
+    return "changed";
+  case ExportChange::Added:
+    return "added";
+  case ExportChange::Removed:
+    return "removed";
+  case ExportChange::GplChanged:
+    return "gpl-changed";
+  case ExportChange::NamespaceChanged:
+    return "namespace-changed";
   }
   return "?";
 }
@@ -88,8 +93,8 @@ void printDiffText(llvm::raw_ostream &OS, const DiffReport &R) {
     OS << kindName(C.What) << "\t" << E->Name << "\t" << detail(C) << "\t" << E->Exporter << "\n";
     ++Count[C.What];
   }
-  OS << "exports: " << Count[ExportChange::Changed] << " changed, "
-     << Count[ExportChange::Added] << " added, " << Count[ExportChange::Removed] << " removed, "
+  OS << "exports: " << Count[ExportChange::Changed] << " changed, " << Count[ExportChange::Added]
+     << " added, " << Count[ExportChange::Removed] << " removed, "
      << Count[ExportChange::GplChanged] << " changed GPL-ness, "
      << Count[ExportChange::NamespaceChanged] << " changed namespace\n";
   if (R.Modules.empty())

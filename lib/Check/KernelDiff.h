@@ -30,7 +30,7 @@ std::vector<ExportChange> diffExports(const SymbolDb &Old, const SymbolDb &New);
 // A `modcheck --diff` run as a value: text and JSON are both rendered from it.
 struct DiffReport {
   std::string OldRelease, NewRelease;
-  std::vector<ExportChange> Changes; // point into the two databases, which outlive the report
+  std::vector<ExportChange> Changes;  // point into the two databases, which outlive the report
   std::vector<ModuleVerdict> Modules; // checked against the new kernel, in input order
   VerdictCounts counts() const { return countVerdicts(Modules); }
   // The symbols whose CRC changed, sorted, each once: what --explain explains.

@@ -63,8 +63,8 @@ void printCheckText(llvm::raw_ostream &OS, const CheckReport &R, bool Quiet) {
      << (R.Kernel.Release.empty() ? std::string("the kernel") : R.Kernel.Release);
   if (const LoaderModel *L = R.loader())
     OS << " (" << L->describe() << " loader rules)";
-  OS << ": " << C.Compatible << " compatible, " << C.Incompatible << " incompatible, "
-     << C.Forced << " force-loaded (taint F), " << C.Unreadable << " unreadable\n";
+  OS << ": " << C.Compatible << " compatible, " << C.Incompatible << " incompatible, " << C.Forced
+     << " force-loaded (taint F), " << C.Unreadable << " unreadable\n";
 }
 
 static llvm::json::Value crcJson(const std::optional<uint32_t> &Crc) {

@@ -81,8 +81,7 @@ llvm::Expected<std::string> zstdBytes(llvm::StringRef FileName, llvm::StringRef 
   std::string Out(ZSTD_compressBound(Bytes.size()), '\0');
   size_t Ret = ZSTD_compress2(C.get(), Out.data(), Out.size(), Bytes.data(), Bytes.size());
   if (ZSTD_isError(Ret))
-    return fileError(FileName,
-                     llvm::Twine("zstd compression failed: ") + ZSTD_getErrorName(Ret));
+    return fileError(FileName, llvm::Twine("zstd compression failed: ") + ZSTD_getErrorName(Ret));
   Out.resize(Ret);
   return Out;
 }

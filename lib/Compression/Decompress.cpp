@@ -65,8 +65,7 @@ public:
   std::pair<char *, size_t> space(size_t Want = 64 << 10) {
     if (Cap - Used < Want && Cap < hardCap()) {
       uint64_t Step = std::min<uint64_t>(std::max<uint64_t>(Cap, Want), MaxGrowthStep);
-      resize(size_t(std::min<uint64_t>(uint64_t(Cap) + std::max<uint64_t>(Step, Want),
-                                       hardCap())));
+      resize(size_t(std::min<uint64_t>(uint64_t(Cap) + std::max<uint64_t>(Step, Want), hardCap())));
     }
     return {Data + Used, Cap - Used};
   }
@@ -132,8 +131,7 @@ llvm::Error corrupt(llvm::StringRef FileName, Compression C, const llvm::Twine &
 }
 
 bool startsWithLE32(llvm::StringRef Bytes, size_t Pos, uint32_t Magic) {
-  return Pos + 4 <= Bytes.size() &&
-         llvm::support::endian::read32le(Bytes.data() + Pos) == Magic;
+  return Pos + 4 <= Bytes.size() && llvm::support::endian::read32le(Bytes.data() + Pos) == Magic;
 }
 
 // What a zstd input declares it decodes to: the content sizes of its leading frames, summed
@@ -192,8 +190,8 @@ llvm::Error inflateGzip(llvm::StringRef FileName, llvm::StringRef Bytes, Growing
       }
       return llvm::Error::success();
     }
-    if (Ret == Z_BUF_ERROR || (Ret == Z_OK && S.avail_in == 0 && Pos == Bytes.size() &&
-                               S.avail_out != 0))
+    if (Ret == Z_BUF_ERROR ||
+        (Ret == Z_OK && S.avail_in == 0 && Pos == Bytes.size() && S.avail_out != 0))
       return truncated(FileName, Compression::Gzip);
     if (Ret != Z_OK)
       return corrupt(FileName, Compression::Gzip, S.msg ? S.msg : "inflate failed");
@@ -236,8 +234,8 @@ llvm::Error decodeLzma(llvm::StringRef FileName, llvm::StringRef Bytes, Compress
         continue;
       return truncated(FileName, C);
     case LZMA_MEMLIMIT_ERROR:
-      return corrupt(FileName, C, "dictionary larger than " + llvm::Twine(LzmaMemLimit >> 20) +
-                                      " MiB");
+      return corrupt(FileName, C,
+                     "dictionary larger than " + llvm::Twine(LzmaMemLimit >> 20) + " MiB");
     case LZMA_FORMAT_ERROR:
       return corrupt(FileName, C, "bad header");
     case LZMA_OPTIONS_ERROR:
@@ -311,8 +309,7 @@ llvm::Error decodeLz4Frame(llvm::StringRef FileName, llvm::StringRef Bytes, Grow
 // The end is recognised by a size that cannot be a block: zero, a magic (a concatenated
 // stream, which continues as lz4 and the kernel do), larger than any block can compress to, or
 // past the end of the input (kbuild appends the decompressed size after the data).
-llvm::Error decodeLz4Legacy(llvm::StringRef FileName, llvm::StringRef Bytes,
-                            GrowingBuffer &Out) {
+llvm::Error decodeLz4Legacy(llvm::StringRef FileName, llvm::StringRef Bytes, GrowingBuffer &Out) {
   const size_t MaxBlock = size_t(LZ4_compressBound(int(Lz4LegacyBlockSize)));
   size_t Pos = 4;
   unsigned Blocks = 0;
@@ -332,8 +329,7 @@ llvm::Error decodeLz4Legacy(llvm::StringRef FileName, llvm::StringRef Bytes,
         Out.setOverflowed(); // the ceiling cut the block short; the caller reports it
         return llvm::Error::success();
       }
-      return corrupt(FileName, Compression::Lz4Legacy,
-                     "bad block at offset " + llvm::Twine(Pos));
+      return corrupt(FileName, Compression::Lz4Legacy, "bad block at offset " + llvm::Twine(Pos));
     }
     Out.commit(size_t(Got));
     if (Out.exceeded())
@@ -352,7 +348,9 @@ Compression detectCompression(llvm::StringRef Bytes) {
   auto Has = [&](llvm::StringRef Magic) { return Bytes.starts_with(Magic); };
   if (Has("\x1f\x8b"))
     return Compression::Gzip;
-  if (Has(llvm::StringRef("\xfd" "7zXZ\0", 6)))
+  if (Has(llvm::StringRef("\xfd"
+                          "7zXZ\0",
+                          6)))
     return Compression::Xz;
   if (startsWithLE32(Bytes, 0, ZstdMagic))
     return Compression::Zstd;

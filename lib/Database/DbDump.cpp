@@ -20,12 +20,10 @@ void printDbJson(llvm::raw_ostream &OS, const SymbolDb &Db) {
   const KernelInfo &K = Db.kernel();
   llvm::json::Array Exports;
   for (const Export *E : Db.sorted()) {
-    llvm::json::Object O{{"symbol", E->Name},
-                         {"crc", E->HasCrc ? llvm::json::Value(hex32(E->Crc)) : nullptr},
-                         {"gpl_only", E->GplOnly},
-                         {"namespace", E->Namespace},
-                         {"exporter", E->Exporter},
-                         {"source", E->Source}};
+    llvm::json::Object O{
+        {"symbol", E->Name},       {"crc", E->HasCrc ? llvm::json::Value(hex32(E->Crc)) : nullptr},
+        {"gpl_only", E->GplOnly},  {"namespace", E->Namespace},
+        {"exporter", E->Exporter}, {"source", E->Source}};
     Exports.push_back(std::move(O));
   }
   llvm::json::Object Root{

@@ -41,10 +41,17 @@ static bool unescape(llvm::StringRef S, std::string &Out) {
     if (++I == S.size())
       return false;
     switch (S[I]) {
-    case '\\': Out += '\\'; break;
-    case 't': Out += '\t'; break;
-    case 'n': Out += '\n'; break;
-    default: return false;
+    case '\\':
+      Out += '\\';
+      break;
+    case 't':
+      Out += '\t';
+      break;
+    case 'n':
+      Out += '\n';
+      break;
+    default:
+      return false;
     }
   }
   return true;
@@ -208,10 +215,9 @@ llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::Stri
   bool V1 = Text.starts_with(DbMagicLineV1);
   if (!V1 && !Text.starts_with(DbMagicLine)) {
     if (Text.starts_with("modver-db\t"))
-      return fileError(FileName, DbSectionName + " has an unsupported format version '" +
-                                     Text.drop_front(10).take_until([](char C) {
-                                       return C == '\n';
-                                     }) + "'");
+      return fileError(FileName,
+                       DbSectionName + " has an unsupported format version '" +
+                           Text.drop_front(10).take_until([](char C) { return C == '\n'; }) + "'");
     return fileError(FileName, DbSectionName + " is not modver metadata");
   }
   LineReader In(FileName, Text);

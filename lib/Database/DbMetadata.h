@@ -50,7 +50,7 @@ inline constexpr llvm::StringLiteral DbMagicLine = "modver-db\t2\n";
 std::string encodeDbMetadata(const KernelInfo &Kernel, llvm::ArrayRef<const Export *> Sorted);
 
 struct DbMetadata {
-  KernelInfo Kernel; // Target is left unknown: the ELF header holds it
+  KernelInfo Kernel;           // Target is left unknown: the ELF header holds it
   std::vector<Export> Exports; // sorted by name, Crc still 0
 };
 

@@ -1,10 +1,10 @@
 #include "Database/ModversionsObject.h"
 
-#include "Elf/ElfFile.h"
 #include "Database/DbMetadata.h"
-#include "Versioning/VersionsObject.h"
-#include "Support/Error.h"
+#include "Elf/ElfFile.h"
 #include "Module/VersionsSection.h"
+#include "Support/Error.h"
+#include "Versioning/VersionsObject.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -39,8 +39,8 @@ llvm::Expected<std::string> writeModversionsObject(const SymbolDb &Db) {
   for (const Export *E : Sorted) {
     if (E->Name.find('\0') != std::string::npos || E->Name.empty())
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "cannot write modversions.o: invalid symbol name '" +
-                                         E->Name + "' from " + E->Source);
+                                     "cannot write modversions.o: invalid symbol name '" + E->Name +
+                                         "' from " + E->Source);
     // An export without a CRC keeps whatever Crc says: HasCrc in the metadata tells readers
     // to ignore it, and the loader ignores it too (the kernel side has no CRC to compare).
     All.push_back({E->Name, E->Crc});
@@ -53,8 +53,8 @@ llvm::Expected<std::string> writeModversionsObject(const SymbolDb &Db) {
   auto Sections = versionsSections(T, Classic, Extended);
   if (!Sections)
     return Sections.takeError();
-  Sections->push_back(
-      {DbSectionName.str(), llvm::ELF::SHT_PROGBITS, 0, 1, 0, encodeDbMetadata(Db.kernel(), Sorted)});
+  Sections->push_back({DbSectionName.str(), llvm::ELF::SHT_PROGBITS, 0, 1, 0,
+                       encodeDbMetadata(Db.kernel(), Sorted)});
   return writeElfObject(T, *Sections);
 }
 
@@ -102,8 +102,8 @@ recordCrcs(llvm::StringRef FileName, const VersionTables &Tables, const ElfTarge
                                      " but not in the extended tables");
     if (It->second != R.Crc)
       return fileError(FileName, "symbol '" + R.Name + "' has CRC " + hex(R.Crc) + " in " +
-                                     VersionsSectionName + " but " + hex(It->second) +
-                                     " in " + ExtCrcsSectionName);
+                                     VersionsSectionName + " but " + hex(It->second) + " in " +
+                                     ExtCrcsSectionName);
   }
   if (Tables.Classic->size() != Fitting)
     return fileError(FileName, VersionsSectionName + " holds " +
@@ -126,8 +126,8 @@ llvm::Expected<SymbolDb> readModversionsObject(llvm::StringRef FileName, llvm::S
   if (!Tables)
     return Tables.takeError();
   if (!Tables->Classic)
-    return fileError(FileName, "not a modversions.o: no allocated " + VersionsSectionName +
-                                   " section");
+    return fileError(FileName,
+                     "not a modversions.o: no allocated " + VersionsSectionName + " section");
   auto Crcs = recordCrcs(FileName, *Tables, *Target);
   if (!Crcs)
     return Crcs.takeError();
@@ -150,8 +150,8 @@ llvm::Expected<SymbolDb> readModversionsObject(llvm::StringRef FileName, llvm::S
     llvm::StringRef First = Crcs->begin()->getKey();
     for (const auto &KV : *Crcs)
       First = std::min(First, KV.getKey());
-    return fileError(FileName, "symbol '" + First + "' has a version record but is not in " +
-                                   DbSectionName);
+    return fileError(FileName,
+                     "symbol '" + First + "' has a version record but is not in " + DbSectionName);
   }
   return Db;
 }

@@ -30,8 +30,7 @@ llvm::Error SymbolDb::add(Export E) {
   if (!Old.sameVersion(E))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "conflicting versions of symbol '" + E.Name +
-                                       "': " + describeVersion(Old) + " and " +
-                                       describeVersion(E));
+                                       "': " + describeVersion(Old) + " and " + describeVersion(E));
   // One source may know more than another (an image knows no module paths, a symvers file
   // knows no addresses): keep the first record and fill its gaps.
   if (Old.Namespace.empty())
@@ -51,8 +50,7 @@ llvm::Error SymbolDb::merge(SymbolDb Other) {
   if (K.Target && Kernel.Target && *K.Target != *Kernel.Target)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "sources describe different targets: " +
-                                       Kernel.Target->describe() + " and " +
-                                       K.Target->describe());
+                                       Kernel.Target->describe() + " and " + K.Target->describe());
   if (Kernel.Release.empty())
     Kernel.Release = K.Release;
   if (Kernel.Vermagic.empty())

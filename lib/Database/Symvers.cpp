@@ -51,10 +51,9 @@ static llvm::Error parseLine(llvm::StringRef FileName, size_t LineNo, llvm::Stri
   size_t Bad = Line.find_first_of(llvm::StringRef("\0\r", 2));
   if (Bad != llvm::StringRef::npos)
     return lineError(FileName, LineNo,
-                     Line[Bad] == '\0'
-                         ? "NUL byte at column " + llvm::Twine(Bad + 1)
-                         : "carriage return at column " + llvm::Twine(Bad + 1) +
-                               " (lines must end in LF or CRLF)");
+                     Line[Bad] == '\0' ? "NUL byte at column " + llvm::Twine(Bad + 1)
+                                       : "carriage return at column " + llvm::Twine(Bad + 1) +
+                                             " (lines must end in LF or CRLF)");
   llvm::StringRef Fields[5];
   llvm::StringRef Rest = Line;
   for (unsigned I = 0; I < 4; ++I) {
@@ -67,8 +66,7 @@ static llvm::Error parseLine(llvm::StringRef FileName, size_t LineNo, llvm::Stri
   }
   if (Rest.contains('\t'))
     return lineError(FileName, LineNo,
-                     "expected 5 tab-separated fields, found " +
-                         llvm::Twine(5 + Rest.count('\t')));
+                     "expected 5 tab-separated fields, found " + llvm::Twine(5 + Rest.count('\t')));
   Fields[4] = Rest;
   if (!parseSymversCrc(Fields[0], E.Crc))
     return lineError(FileName, LineNo, "bad CRC '" + printable(Fields[0]) + "'");
@@ -135,9 +133,8 @@ void writeSymvers(llvm::raw_ostream &OS, const SymbolDb &Db) {
     // Only a kernel image leaves the exporter empty, and an image's exports are vmlinux's;
     // an empty field would make the file unreadable for modpost and for readSymvers.
     llvm::StringRef Exporter = E->Exporter.empty() ? "vmlinux" : llvm::StringRef(E->Exporter);
-    OS << llvm::format("0x%08x", E->HasCrc ? E->Crc : 0u) << '\t' << E->Name << '\t'
-       << Exporter << '\t' << (E->GplOnly ? ExportSymbolGpl : ExportSymbol) << '\t'
-       << E->Namespace << '\n';
+    OS << llvm::format("0x%08x", E->HasCrc ? E->Crc : 0u) << '\t' << E->Name << '\t' << Exporter
+       << '\t' << (E->GplOnly ? ExportSymbolGpl : ExportSymbol) << '\t' << E->Namespace << '\n';
   }
 }
 

@@ -40,8 +40,8 @@ llvm::Error checkSectionOverlap(llvm::StringRef FileName, const llvm::object::EL
   const auto &H = Elf.getHeader();
   Ranges.push_back({0, H.e_ehsize, SIZE_MAX});
   if (H.e_shoff)
-    Ranges.push_back({H.e_shoff, H.e_shoff + uint64_t(Sections->size()) * H.e_shentsize,
-                      SIZE_MAX - 1});
+    Ranges.push_back(
+        {H.e_shoff, H.e_shoff + uint64_t(Sections->size()) * H.e_shentsize, SIZE_MAX - 1});
   for (size_t I = 0; I < Sections->size(); ++I) {
     const auto &Sec = (*Sections)[I];
     if (Sec.sh_type == llvm::ELF::SHT_NOBITS || Sec.sh_type == llvm::ELF::SHT_NULL ||
@@ -129,8 +129,8 @@ llvm::Error forEachNamedSection(const llvm::object::ELFFile<ELFT> &Elf, Fn &&F) 
 
 // The section named Name, or nullptr. Section-name errors are reported, absence is not.
 template <typename ELFT>
-llvm::Expected<const typename ELFT::Shdr *>
-findSection(const llvm::object::ELFFile<ELFT> &Elf, llvm::StringRef Name) {
+llvm::Expected<const typename ELFT::Shdr *> findSection(const llvm::object::ELFFile<ELFT> &Elf,
+                                                        llvm::StringRef Name) {
   const typename ELFT::Shdr *Found = nullptr;
   if (llvm::Error E = forEachNamedSection(Elf, [&](const auto &Sec, llvm::StringRef N) {
         if (N == Name)

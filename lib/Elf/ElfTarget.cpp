@@ -9,7 +9,10 @@
 
 namespace modver {
 
-bool looksLikeElf(llvm::StringRef Bytes) { return Bytes.starts_with("\x7f" "ELF"); }
+bool looksLikeElf(llvm::StringRef Bytes) {
+  return Bytes.starts_with("\x7f"
+                           "ELF");
+}
 
 llvm::Error checkElfIdent(llvm::StringRef FileName, llvm::StringRef Bytes) {
   if (!looksLikeElf(Bytes))
@@ -23,7 +26,7 @@ llvm::Error checkElfIdent(llvm::StringRef FileName, llvm::StringRef Bytes) {
   if (Data != llvm::ELF::ELFDATA2LSB && Data != llvm::ELF::ELFDATA2MSB)
     return fileError(FileName, "unknown ELF byte order " + llvm::Twine(unsigned(Data)));
   size_t HeaderSize = Class == llvm::ELF::ELFCLASS64 ? sizeof(llvm::ELF::Elf64_Ehdr)
-                                                      : sizeof(llvm::ELF::Elf32_Ehdr);
+                                                     : sizeof(llvm::ELF::Elf32_Ehdr);
   if (Bytes.size() < HeaderSize)
     return fileError(FileName, "truncated ELF header (" + llvm::Twine(Bytes.size()) +
                                    " bytes, need " + llvm::Twine(HeaderSize) + ")");
@@ -39,8 +42,7 @@ llvm::Error checkElfIdent(llvm::StringRef FileName, llvm::StringRef Bytes) {
     return fileError(FileName, llvm::Twine("byte order contradicts EI_DATA: the header reads as ") +
                                    (Data == llvm::ELF::ELFDATA2LSB ? "big" : "little") +
                                    "-endian, EI_DATA says " +
-                                   (Data == llvm::ELF::ELFDATA2LSB ? "little" : "big") +
-                                   "-endian");
+                                   (Data == llvm::ELF::ELFDATA2LSB ? "little" : "big") + "-endian");
   return llvm::Error::success();
 }
 

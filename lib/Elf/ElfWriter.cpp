@@ -60,14 +60,12 @@ private:
 };
 
 template <typename ELFT>
-void Writer<ELFT>::writeHeader(char *Out, uint64_t ShOff, unsigned ShNum,
-                               unsigned ShStrNdx) const {
+void Writer<ELFT>::writeHeader(char *Out, uint64_t ShOff, unsigned ShNum, unsigned ShStrNdx) const {
   Ehdr H;
   memset(&H, 0, sizeof(H));
   memcpy(H.e_ident, ElfMagic, 4);
   H.e_ident[EI_CLASS] = ELFT::Is64Bits ? ELFCLASS64 : ELFCLASS32;
-  H.e_ident[EI_DATA] = ELFT::Endianness == llvm::endianness::little ? ELFDATA2LSB
-                                                                        : ELFDATA2MSB;
+  H.e_ident[EI_DATA] = ELFT::Endianness == llvm::endianness::little ? ELFDATA2LSB : ELFDATA2MSB;
   H.e_ident[EI_VERSION] = EV_CURRENT;
   H.e_ident[EI_OSABI] = Target.OSABI;
   H.e_ident[EI_ABIVERSION] = Target.ABIVersion;
@@ -123,9 +121,8 @@ llvm::Expected<std::string> Writer<ELFT>::write(llvm::ArrayRef<ElfSection> Secti
   ElfSection SymTab{".symtab", SHT_SYMTAB, 0, ELFT::Is64Bits ? 8u : 4u, sizeof(Sym), {}};
   ElfSection StrTab{".strtab", SHT_STRTAB, 0, 1, 0, std::string(1, '\0')};
 
-  bool HasStack = llvm::any_of(Sections, [](const ElfSection &S) {
-    return S.Name == ".note.GNU-stack";
-  });
+  bool HasStack =
+      llvm::any_of(Sections, [](const ElfSection &S) { return S.Name == ".note.GNU-stack"; });
   size_t NumUser = Sections.size() + (HasStack ? 0 : 1);
   size_t NumSections = 1 + NumUser + 1 + (Options.SectionSymbols ? 2 : 0);
   if (NumSections >= SHN_LORESERVE)
@@ -186,8 +183,7 @@ llvm::Expected<std::string> Writer<ELFT>::write(llvm::ArrayRef<ElfSection> Secti
 
 } // namespace
 
-llvm::Expected<std::string> writeElfObject(const ElfTarget &T,
-                                           llvm::ArrayRef<ElfSection> Sections,
+llvm::Expected<std::string> writeElfObject(const ElfTarget &T, llvm::ArrayRef<ElfSection> Sections,
                                            const ElfWriterOptions &Options) {
   using namespace llvm::object;
   if (T.Is64)

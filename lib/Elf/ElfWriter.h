@@ -37,8 +37,7 @@ struct ElfWriterOptions {
 // the linked module does not ask for an executable stack), .shstrtab, the optional .symtab
 // and .strtab, and the section header table at an offset aligned to the target word size.
 // e_entry is 0; e_machine, e_flags, OSABI and ABI version are the target's.
-llvm::Expected<std::string> writeElfObject(const ElfTarget &T,
-                                           llvm::ArrayRef<ElfSection> Sections,
+llvm::Expected<std::string> writeElfObject(const ElfTarget &T, llvm::ArrayRef<ElfSection> Sections,
                                            const ElfWriterOptions &Options = {});
 
 } // namespace modver

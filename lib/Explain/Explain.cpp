@@ -24,8 +24,7 @@ bool isAdditiveOnly(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B
     return false;
   std::map<std::string, std::string> InB;
   auto Text = [](const TypeGraph &G, const TypeItem &I, bool IsEnum) {
-    return IsEnum ? std::to_string(I.Value)
-                  : memberPlace(I) + " " + typeRef(G, I.Type);
+    return IsEnum ? std::to_string(I.Value) : memberPlace(I) + " " + typeRef(G, I.Type);
   };
   bool IsEnum = TA.Kind == TypeKind::Enum;
   unsigned Anon = 0;
@@ -155,8 +154,8 @@ Explanation Explainer::explain(llvm::StringRef Symbol) {
   std::stable_sort(E.Types.begin(), E.Types.end(), [](const TypeChange &A, const TypeChange &B) {
     return A.PointerDepth < B.PointerDepth;
   });
-  E.Result = E.Declaration.empty() && E.Types.empty() ? Explanation::NoDifference
-                                                      : Explanation::Explained;
+  E.Result =
+      E.Declaration.empty() && E.Types.empty() ? Explanation::NoDifference : Explanation::Explained;
   return E;
 }
 

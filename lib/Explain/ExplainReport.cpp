@@ -30,9 +30,10 @@ void printExplanation(llvm::raw_ostream &OS, const Explanation &E, llvm::StringR
   if (E.Result != Explanation::Explained) {
     OS << Indent << explanationNote(E) << "\n";
     if (!E.OpaqueSuspects.empty()) {
-      OS << Indent << "differences lie behind types no header defines (if a private header "
-                      "defines one, genksyms saw them; give a source tree with "
-                      "--explain-headers):";
+      OS << Indent
+         << "differences lie behind types no header defines (if a private header "
+            "defines one, genksyms saw them; give a source tree with "
+            "--explain-headers):";
       size_t Shown = std::min(E.OpaqueSuspects.size(), MaxTypesShown);
       for (size_t I = 0; I < Shown; ++I)
         OS << (I ? ", " : " ") << E.OpaqueSuspects[I];
@@ -51,9 +52,8 @@ void printExplanation(llvm::raw_ostream &OS, const Explanation &E, llvm::StringR
     for (const std::string &W : E.Types[I].What)
       OS << Indent << E.Types[I].Type << ": " << W << "\n";
   if (Shown < E.Types.size())
-    OS << Indent << "... and " << E.Types.size() - Shown
-       << " more types that differ, at least " << E.Types[Shown].PointerDepth
-       << " pointers away (the JSON report lists all)\n";
+    OS << Indent << "... and " << E.Types.size() - Shown << " more types that differ, at least "
+       << E.Types[Shown].PointerDepth << " pointers away (the JSON report lists all)\n";
 }
 
 llvm::json::Value explanationJson(const Explanation &E) {

@@ -1,9 +1,9 @@
 #include "Explain/ExplainRun.h"
 
-#include "Support/Batch.h"
 #include "Explain/TypeSource.h"
-#include "Types/HeaderTypes.h"
+#include "Support/Batch.h"
 #include "Support/Error.h"
+#include "Types/HeaderTypes.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -75,8 +75,7 @@ llvm::Expected<ExplainResults> explainSymbols(const ExplainInputs &In,
 }
 
 llvm::Error printTypesOf(llvm::raw_ostream &OS, llvm::StringRef Path,
-                         llvm::ArrayRef<std::string> Symbols,
-                         llvm::ArrayRef<std::string> Headers) {
+                         llvm::ArrayRef<std::string> Symbols, llvm::ArrayRef<std::string> Headers) {
   auto K = loadKernelTypes(Path, Headers);
   if (!K)
     return K.takeError();

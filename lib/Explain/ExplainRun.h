@@ -48,8 +48,7 @@ llvm::Expected<ExplainResults> explainSymbols(const ExplainInputs &In,
 // `modversions --types`: each symbol's closure in Path's types (printSymbolClosures), types
 // no header defines left opaque when headers are given or found beside the image.
 llvm::Error printTypesOf(llvm::raw_ostream &OS, llvm::StringRef Path,
-                         llvm::ArrayRef<std::string> Symbols,
-                         llvm::ArrayRef<std::string> Headers);
+                         llvm::ArrayRef<std::string> Symbols, llvm::ArrayRef<std::string> Headers);
 
 // A heading saying which headers were used, then per symbol "  <symbol>:" and its
 // explanation indented below. Nothing when there is nothing to explain.

@@ -20,8 +20,7 @@ std::string quoted(llvm::StringRef S) { return ("'" + S + "'").str(); }
 std::string offsetText(const TypeItem &M) {
   if (!M.BitSize && M.Value % 8 == 0)
     return "offset " + std::to_string(M.Value / 8);
-  return "bit offset " + std::to_string(M.Value) + " (" + std::to_string(M.BitSize) +
-         " bits)";
+  return "bit offset " + std::to_string(M.Value) + " (" + std::to_string(M.BitSize) + " bits)";
 }
 
 bool isAnonymousAggregate(const TypeGraph &G, TypeId Id) {
@@ -62,9 +61,8 @@ void diffMembers(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B,
     const TypeItem &N = *It->second;
     std::string TA = typeRef(GA, M.Type), TB = typeRef(GB, N.Type);
     if (TA != TB) {
-      if (M.Name.empty() && isAnonymousAggregate(GA, M.Type) &&
-          isAnonymousAggregate(GB, N.Type) && GA.type(M.Type).Kind == GB.type(N.Type).Kind &&
-          Nesting < MaxNesting) {
+      if (M.Name.empty() && isAnonymousAggregate(GA, M.Type) && isAnonymousAggregate(GB, N.Type) &&
+          GA.type(M.Type).Kind == GB.type(N.Type).Kind && Nesting < MaxNesting) {
         std::vector<std::string> Inner = diffAt(GA, M.Type, GB, N.Type, Nesting + 1);
         for (std::string &S : Inner)
           Out.push_back(Prefix + "in " + memberLabel(GA, M) + " at " + offsetText(M) + ": " + S);
@@ -73,8 +71,7 @@ void diffMembers(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B,
       }
     }
     if (M.Value != N.Value || M.BitSize != N.BitSize)
-      Moves.push_back(memberLabel(GA, M) + " moved: " + offsetText(M) + " -> " +
-                      offsetText(N));
+      Moves.push_back(memberLabel(GA, M) + " moved: " + offsetText(M) + " -> " + offsetText(N));
   }
   Anon = 0;
   for (const TypeItem &M : GB.items(B))
@@ -85,8 +82,7 @@ void diffMembers(const TypeGraph &GA, TypeId A, const TypeGraph &GB, TypeId B,
     for (std::string &S : Moves)
       Out.push_back(Prefix + S);
   } else {
-    Out.push_back(Prefix + std::to_string(Moves.size()) + " members moved, first " +
-                  Moves.front());
+    Out.push_back(Prefix + std::to_string(Moves.size()) + " members moved, first " + Moves.front());
   }
 }
 
@@ -194,11 +190,10 @@ std::vector<std::string> diffDeclarations(const TypeGraph &GA, TypeId A, const T
                     " type " + XA + " -> " + XB);
   }
   for (size_t I = ParamsA.size(); I < ParamsB.size(); ++I)
-    Out.push_back("parameter " + std::to_string(I + 1) + " added: " +
-                  typeRef(GB, ParamsB[I].Type));
+    Out.push_back("parameter " + std::to_string(I + 1) + " added: " + typeRef(GB, ParamsB[I].Type));
   for (size_t I = ParamsB.size(); I < ParamsA.size(); ++I)
-    Out.push_back("parameter " + std::to_string(I + 1) + " removed: " +
-                  typeRef(GA, ParamsA[I].Type));
+    Out.push_back("parameter " + std::to_string(I + 1) +
+                  " removed: " + typeRef(GA, ParamsA[I].Type));
   if (GA.type(PA).Flag != GB.type(PB).Flag)
     Out.push_back(GB.type(PB).Flag ? "now variadic" : "no longer variadic");
   return Out;

@@ -1,10 +1,10 @@
 #include "Explain/TypeSource.h"
 
 #include "Compression/Decompress.h"
-#include "Types/DwarfTypes.h"
 #include "Elf/ElfTarget.h"
 #include "Kernel/KernelImage.h"
 #include "Support/Error.h"
+#include "Types/DwarfTypes.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
@@ -16,7 +16,8 @@ namespace {
 // Relocatable objects (modules, -c output) carry their own or split BTF, or DWARF; anything
 // else is taken for a kernel image, whose ELF may be compressed inside.
 bool isRelocatableElf(llvm::StringRef B) {
-  if (B.size() < 18 || !B.starts_with("\x7f" "ELF"))
+  if (B.size() < 18 || !B.starts_with("\x7f"
+                                      "ELF"))
     return false;
   bool LE = B[llvm::ELF::EI_DATA] == llvm::ELF::ELFDATA2LSB;
   uint16_t Type = LE ? llvm::support::endian::read16le(B.data() + 16)

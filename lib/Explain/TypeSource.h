@@ -13,9 +13,9 @@
 namespace modver {
 
 struct TypeSource {
-  std::unique_ptr<BtfTypes> Btf;     // set when the types are BTF
-  std::unique_ptr<TypeGraph> Dwarf;  // set when they are DWARF
-  std::string Arch;                  // the kernel's name for the ELF machine ("x86"), if known
+  std::unique_ptr<BtfTypes> Btf;    // set when the types are BTF
+  std::unique_ptr<TypeGraph> Dwarf; // set when they are DWARF
+  std::string Arch;                 // the kernel's name for the ELF machine ("x86"), if known
   const TypeGraph &graph() const { return Btf ? Btf->Types : *Dwarf; }
 };
 

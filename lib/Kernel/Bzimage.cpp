@@ -116,7 +116,10 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
     Compression C;
   } Magics[] = {
       {llvm::StringRef("\x1f\x8b\x08", 3), Compression::Gzip},
-      {llvm::StringRef("\xfd" "7zXZ\0", 6), Compression::Xz},
+      {llvm::StringRef("\xfd"
+                       "7zXZ\0",
+                       6),
+       Compression::Xz},
       {llvm::StringRef("\x28\xb5\x2f\xfd", 4), Compression::Zstd},
       {llvm::StringRef("\x02\x21\x4c\x18", 4), Compression::Lz4Legacy},
       {llvm::StringRef("\x04\x22\x4d\x18", 4), Compression::Lz4Frame},
@@ -149,8 +152,9 @@ llvm::Expected<KernelPayload> scanForPayload(llvm::StringRef Name, llvm::StringR
     if (!Out) {
       // A stream that decodes past what any kernel can be is no false match: stop there.
       bool Bomb = false;
-      llvm::handleAllErrors(Out.takeError(), [&](const DecompressLimitError &) { Bomb = true; },
-                            [](const llvm::ErrorInfoBase &) {}); // a false match: try the next
+      llvm::handleAllErrors(
+          Out.takeError(), [&](const DecompressLimitError &) { Bomb = true; },
+          [](const llvm::ErrorInfoBase &) {}); // a false match: try the next
       if (Bomb)
         return fileError(Name, llvm::Twine("not a kernel image: the ") + compressionName(C) +
                                    " stream at offset " + llvm::Twine(Pos) +
@@ -203,8 +207,8 @@ llvm::Expected<KernelPayload> unpackKernelImage(llvm::StringRef Name, llvm::Stri
         return fileError(Name, "truncated kernel image: its bzImage header places the "
                                "compressed kernel at bytes " +
                                    llvm::Twine(Range->first) + "-" +
-                                   llvm::Twine(Range->first + Range->second) +
-                                   ", the file has " + llvm::Twine(Bytes.size()));
+                                   llvm::Twine(Range->first + Range->second) + ", the file has " +
+                                   llvm::Twine(Bytes.size()));
     if (auto Payload = bzImagePayload(Bytes)) {
       Compression C = detectCompression(*Payload);
       if (C != Compression::None) {

@@ -247,8 +247,8 @@ private:
 } // namespace
 
 std::optional<ElfTarget> flatImageTarget(llvm::StringRef Bytes) {
-  if (Bytes.size() < 0x40 || llvm::support::endian::read32le(Bytes.data() + Arm64MagicOff) !=
-                                 Arm64Magic)
+  if (Bytes.size() < 0x40 ||
+      llvm::support::endian::read32le(Bytes.data() + Arm64MagicOff) != Arm64Magic)
     return std::nullopt;
   ElfTarget T;
   T.Is64 = true;

@@ -1,13 +1,13 @@
 #include "Kernel/KernelDb.h"
 
 #include "Compression/Decompress.h"
+#include "Database/ModversionsObject.h"
+#include "Database/Symvers.h"
 #include "Kernel/KernelConfig.h"
 #include "Kernel/KernelImage.h"
 #include "Kernel/ModuleTree.h"
-#include "Database/ModversionsObject.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
-#include "Database/Symvers.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -142,8 +142,7 @@ llvm::Expected<SymbolDb> loadKernelFile(llvm::StringRef Path, llvm::StringRef Co
   return loadKernelDb(Sources);
 }
 
-llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources,
-                                               KeptImports *Keep) {
+llvm::Expected<SymbolDb> loadKernelDbOrRunning(const KernelSources &Sources, KeptImports *Keep) {
   if (!Sources.empty())
     return loadKernelDb(Sources, Keep);
   auto Running = runningKernelSources();

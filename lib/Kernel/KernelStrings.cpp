@@ -26,8 +26,8 @@ constexpr uint64_t MaxConfigSize = uint64_t(64) << 20;
 size_t findFrom(llvm::StringRef Haystack, llvm::StringRef Needle, size_t From) {
   if (From > Haystack.size())
     return llvm::StringRef::npos;
-  const void *Hit = ::memmem(Haystack.data() + From, Haystack.size() - From, Needle.data(),
-                             Needle.size());
+  const void *Hit =
+      ::memmem(Haystack.data() + From, Haystack.size() - From, Needle.data(), Needle.size());
   return Hit ? size_t(static_cast<const char *>(Hit) - Haystack.data()) : llvm::StringRef::npos;
 }
 

@@ -12,10 +12,10 @@
 #include "Elf/ElfFile.h"
 #include "Support/Error.h"
 
-#include <optional>
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Endian.h"
+#include <optional>
 
 namespace modver {
 
@@ -157,8 +157,7 @@ private:
       if (!noNamespace(T, F, I)) {
         auto S = stringAt(fieldTarget(T, F, I, 2));
         if (!S) {
-          D.Problem = "entry " + std::to_string(I) + " of " + T.Name.str() + " (" +
-                      Name->str() +
+          D.Problem = "entry " + std::to_string(I) + " of " + T.Name.str() + " (" + Name->str() +
                       "): namespace does not point to a NUL-terminated string in "
                       "__ksymtab_strings";
           return D;
@@ -206,9 +205,9 @@ private:
       // Parallel to the ksymtab by index: the loader computes crc = crcs + (sym - syms).
       const Mapped &C = **Crctab;
       if (C.Data.size() != Count * 4)
-        return fileError(FileName, C.Name + " has " + llvm::Twine(C.Data.size()) +
-                                       " bytes for " + llvm::Twine(Count) + " entries of " +
-                                       T.Name + " (need " + llvm::Twine(Count * 4) + ")");
+        return fileError(FileName, C.Name + " has " + llvm::Twine(C.Data.size()) + " bytes for " +
+                                       llvm::Twine(Count) + " entries of " + T.Name + " (need " +
+                                       llvm::Twine(Count * 4) + ")");
       for (size_t I = 0; I < Count; ++I)
         Crcs[I] = llvm::support::endian::read<uint32_t, Endian>(C.Data.data() + I * 4);
     } else if (Count) {
@@ -244,8 +243,8 @@ private:
       return false;
     const Mapped &F = **Flags;
     if (F.Data.size() != Out.size())
-      return fileError(FileName, "__kflagstab has " + llvm::Twine(F.Data.size()) +
-                                     " bytes for " + llvm::Twine(Out.size()) +
+      return fileError(FileName, "__kflagstab has " + llvm::Twine(F.Data.size()) + " bytes for " +
+                                     llvm::Twine(Out.size()) +
                                      " exports (need one per __ksymtab entry)");
     for (size_t I = 0; I < Out.size(); ++I)
       Out[I].GplOnly = Out[I].GplOnly || (uint8_t(F.Data[I]) & KsymFlagGplOnly);

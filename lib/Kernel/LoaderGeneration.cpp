@@ -5,14 +5,12 @@
 
 #include <algorithm>
 
-
 namespace modver {
 
 std::optional<std::pair<unsigned, unsigned>> releaseVersion(llvm::StringRef Release) {
   unsigned Major = 0, Minor = 0;
   llvm::StringRef Rest = Release;
-  if (Rest.consumeInteger(10, Major) || !Rest.consume_front(".") ||
-      Rest.consumeInteger(10, Minor))
+  if (Rest.consumeInteger(10, Major) || !Rest.consume_front(".") || Rest.consumeInteger(10, Minor))
     return std::nullopt;
   return std::make_pair(Major, Minor);
 }
@@ -72,10 +70,14 @@ LoaderModel detectLoaderModel(const SymbolDb &Db) {
 
 llvm::StringRef LoaderModel::generationName() const {
   switch (Generation) {
-  case LoaderGeneration::Linux6_1: return "6.1";
-  case LoaderGeneration::Linux6_14: return "6.14+";
-  case LoaderGeneration::Linux6_16: return "6.16+";
-  case LoaderGeneration::Linux7_1: return "7.1+";
+  case LoaderGeneration::Linux6_1:
+    return "6.1";
+  case LoaderGeneration::Linux6_14:
+    return "6.14+";
+  case LoaderGeneration::Linux6_16:
+    return "6.16+";
+  case LoaderGeneration::Linux7_1:
+    return "7.1+";
   }
   return "?";
 }

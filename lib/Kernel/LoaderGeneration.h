@@ -41,8 +41,8 @@ struct LoaderModel {
 // The loader of the kernel Db describes. Generation: the newest of what the image shows
 // (__kflagstab: 7.1; a "module:" namespace among the exports: 6.16, but only when the release
 // is unknown, since stable kernels export to "module:" names with the older loader) and what
-// its release number says; 6.1 rules when nothing is known. MODVERSIONS: the configuration when known,
-// else the vermagic's "modversions" token, else whether module_layout is exported or any
+// its release number says; 6.1 rules when nothing is known. MODVERSIONS: the configuration when
+// known, else the vermagic's "modversions" token, else whether module_layout is exported or any
 // export carries a CRC.
 LoaderModel detectLoaderModel(const SymbolDb &Db);
 

@@ -164,8 +164,8 @@ llvm::Expected<SymbolDb> readModuleTreeExports(llvm::StringRef Dir, const BatchO
   auto Modules = findModules(Dir);
   if (!Modules)
     return Modules.takeError();
-  std::vector<llvm::Expected<ModuleResult>> Results = mapItems(
-      *Modules, [&](const ModuleFile &M) { return readOneModule(M, Keep); }, Opts);
+  std::vector<llvm::Expected<ModuleResult>> Results =
+      mapItems(*Modules, [&](const ModuleFile &M) { return readOneModule(M, Keep); }, Opts);
 
   // Merge in path order, so which of two conflicting modules an error names first never
   // depends on thread timing.

@@ -1,9 +1,9 @@
 // A folder of installed modules (/lib/modules/<release>, or its kernel/ subfolder) as a whole.
 #pragma once
 
-#include "Support/Batch.h"
 #include "Database/SymbolDb.h"
 #include "Module/ModuleImports.h"
+#include "Support/Batch.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -66,8 +66,7 @@ private:
 // kernel information gets Vermagic and Release when all modules' vermagic strings agree, and
 // Target when all modules have the same ELF target. Opts sets the threads and the progress
 // callback. The imports of the modules Keep wants are read in the same pass and kept there.
-llvm::Expected<SymbolDb> readModuleTreeExports(llvm::StringRef Dir,
-                                               const BatchOptions &Opts = {},
+llvm::Expected<SymbolDb> readModuleTreeExports(llvm::StringRef Dir, const BatchOptions &Opts = {},
                                                KeptImports *Keep = nullptr);
 
 } // namespace modver

@@ -2,9 +2,9 @@
 
 #include "LdPlugin/LtoInput.h"
 #include "Module/ModuleObject.h"
+#include "Support/Error.h"
 #include "Versioning/ModulePlan.h"
 #include "Versioning/VersionsObject.h"
-#include "Support/Error.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -74,17 +74,17 @@ llvm::Expected<AddedRecords> LinkSession::finish(llvm::StringRef OutputName, con
   RecordOptions Records = Options.Records;
   Records.ForceExtended |= Combined->AnyExtended;
   Records.AllowUnresolved = true; // reported below, with the plugin's own option name
-  auto Planned = planModule(OutputName, *Combined, Db, Records,
-                            {Options.Force, "-plugin-opt=force links anyway",
-                             "force: linking although"});
+  auto Planned =
+      planModule(OutputName, *Combined, Db, Records,
+                 {Options.Force, "-plugin-opt=force links anyway", "force: linking although"});
   if (!Planned)
     return Planned.takeError();
   const RecordPlan &Plan = Planned->Plan;
   if (!Plan.Unresolved.empty() && !Options.Records.AllowUnresolved)
     return fileError(OutputName,
                      "the kernel does not export " + llvm::Twine(Plan.Unresolved.size()) +
-                         " imported symbol" + (Plan.Unresolved.size() == 1 ? "" : "s") +
-                         ": " + llvm::join(Plan.Unresolved, ", ") +
+                         " imported symbol" + (Plan.Unresolved.size() == 1 ? "" : "s") + ": " +
+                         llvm::join(Plan.Unresolved, ", ") +
                          " (give -plugin-opt=symvers= or modules= for the modules that export "
                          "them, or -plugin-opt=allow-unresolved)");
   Added.Warnings = std::move(Planned->Warnings);

@@ -9,9 +9,9 @@
 // Independent of the plugin API, so that it can be tested without a linker.
 #pragma once
 
+#include "Database/SymbolDb.h"
 #include "LdPlugin/PluginOptions.h"
 #include "Module/ModuleImports.h"
-#include "Database/SymbolDb.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

@@ -45,8 +45,7 @@ llvm::Expected<ModuleImports> readImportsFrom(llvm::StringRef FileName,
 template <typename ELFT>
 llvm::Expected<SymbolDb> readExportsFrom(llvm::StringRef FileName,
                                          const llvm::object::ELFFile<ELFT> &Elf,
-                                         const SectionIndex &Index,
-                                         llvm::StringRef ExporterName);
+                                         const SectionIndex &Index, llvm::StringRef ExporterName);
 template <typename ELFT>
 llvm::Expected<std::optional<ModuleInfo>> readInfoFrom(llvm::StringRef FileName,
                                                        const llvm::object::ELFFile<ELFT> &Elf,
@@ -56,8 +55,8 @@ llvm::Expected<VersionTables> readVersionsFrom(llvm::StringRef FileName,
                                                const llvm::object::ELFFile<ELFT> &Elf,
                                                const SectionIndex &Index, const ElfTarget &T);
 
-#define MODVER_FOR_EACH_ELFT(M)                                                                \
-  M(llvm::object::ELF64LE) M(llvm::object::ELF64BE) M(llvm::object::ELF32LE)                   \
-  M(llvm::object::ELF32BE)
+#define MODVER_FOR_EACH_ELFT(M)                                                                    \
+  M(llvm::object::ELF64LE)                                                                         \
+  M(llvm::object::ELF64BE) M(llvm::object::ELF32LE) M(llvm::object::ELF32BE)
 
 } // namespace modver

@@ -7,8 +7,8 @@
 #include "Module/ModuleObject.h"
 #include "Support/Error.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
 
 #include <map>
@@ -45,8 +45,7 @@ template <typename ELFT> class ExportReader {
 public:
   ExportReader(llvm::StringRef FileName, const llvm::object::ELFFile<ELFT> &Elf,
                const SectionIndex &Index, llvm::StringRef Exporter)
-      : FileName(FileName), Elf(Elf), Index(Index), SectionNames(Index.Names),
-        Exporter(Exporter) {}
+      : FileName(FileName), Elf(Elf), Index(Index), SectionNames(Index.Names), Exporter(Exporter) {}
 
   llvm::Expected<SymbolDb> read() {
     if (Elf.getHeader().e_type != llvm::ELF::ET_REL)
@@ -71,9 +70,9 @@ private:
     if (!Data)
       return Data.takeError();
     if (Data->size() != Count)
-      return fileError(FileName, "'" + KflagstabSectionName + "' has " +
-                                     llvm::Twine(Data->size()) + " bytes for " +
-                                     llvm::Twine(Count) + " entries of '" + Table + "'");
+      return fileError(FileName, "'" + KflagstabSectionName + "' has " + llvm::Twine(Data->size()) +
+                                     " bytes for " + llvm::Twine(Count) + " entries of '" + Table +
+                                     "'");
     return *Data;
   }
 
@@ -141,8 +140,9 @@ private:
     auto Add = [&](uint64_t Offset, uint32_t SymIndex, int64_t Addend,
                    bool Explicit) -> llvm::Error {
       if (Offset >= TargetSize || TargetSize - Offset < 4)
-        return fileError(FileName, "relocation at offset " + llvm::Twine(Offset) + " lies outside '" +
-                                       TargetName + "' (" + llvm::Twine(TargetSize) + " bytes)");
+        return fileError(FileName, "relocation at offset " + llvm::Twine(Offset) +
+                                       " lies outside '" + TargetName + "' (" +
+                                       llvm::Twine(TargetSize) + " bytes)");
       if (SymIndex >= Symbols.size())
         return fileError(FileName, "relocation for '" + TargetName + "' at offset " +
                                        llvm::Twine(Offset) + " uses symbol index " +
@@ -201,8 +201,8 @@ private:
   // The string the field at Offset designates. Absent (nullopt) only when Optional and the
   // field holds 0 with no relocation: an old-style "no namespace".
   llvm::Expected<std::optional<llvm::StringRef>>
-  fieldString(llvm::StringRef Table, llvm::StringRef Data, const RelocMap &Relocs,
-              uint64_t Offset, unsigned Size, llvm::StringRef What, bool Optional) {
+  fieldString(llvm::StringRef Table, llvm::StringRef Data, const RelocMap &Relocs, uint64_t Offset,
+              unsigned Size, llvm::StringRef What, bool Optional) {
     // A std::string, not a Twine: a Twine returned from here would point at dead temporaries.
     auto Where = [&]() -> std::string {
       return (What + " field at offset " + llvm::Twine(Offset) + " of '" + Table + "'").str();
@@ -220,8 +220,8 @@ private:
       if (Symbols[R.SymIndex].st_shndx != StringsIndex)
         continue;
       if (Hit)
-        return fileError(FileName, Where() + " has several relocations into '" +
-                                       StringsSectionName + "'");
+        return fileError(FileName,
+                         Where() + " has several relocations into '" + StringsSectionName + "'");
       Hit = &R;
     }
     if (!Hit)
@@ -255,8 +255,7 @@ private:
     return uint32_t(uint64_t(S.st_value) + uint64_t(Addend));
   }
 
-  llvm::Error readTable(llvm::StringRef Table, llvm::StringRef CrcTable, bool Gpl,
-                        SymbolDb &Db) {
+  llvm::Error readTable(llvm::StringRef Table, llvm::StringRef CrcTable, bool Gpl, SymbolDb &Db) {
     unsigned Index = indexOf(Table);
     if (!Index)
       return llvm::Error::success();
@@ -273,8 +272,7 @@ private:
       return Layout.takeError();
     if (Data->size() % Layout->EntrySize)
       return fileError(FileName, "size of '" + Table + "' (" + llvm::Twine(Data->size()) +
-                                     ") is not a multiple of " +
-                                     llvm::Twine(Layout->EntrySize));
+                                     ") is not a multiple of " + llvm::Twine(Layout->EntrySize));
     size_t Count = Data->size() / Layout->EntrySize;
 
     llvm::StringRef Crcs;
@@ -306,8 +304,8 @@ private:
       if (!Name)
         return Name.takeError();
       if ((*Name)->empty())
-        return fileError(FileName, "entry " + llvm::Twine(I) + " of '" + Table +
-                                       "' has an empty name");
+        return fileError(FileName,
+                         "entry " + llvm::Twine(I) + " of '" + Table + "' has an empty name");
       auto Ns = fieldString(Table, *Data, *Relocs, Base + 2 * F, F, "namespace", true);
       if (!Ns)
         return Ns.takeError();
@@ -336,15 +334,14 @@ private:
 template <typename ELFT>
 llvm::Expected<SymbolDb> readExportsFrom(llvm::StringRef FileName,
                                          const llvm::object::ELFFile<ELFT> &Elf,
-                                         const SectionIndex &Index,
-                                         llvm::StringRef ExporterName) {
+                                         const SectionIndex &Index, llvm::StringRef ExporterName) {
   return ExportReader<ELFT>(FileName, Elf, Index, ExporterName).read();
 }
 
-#define INSTANTIATE(ELFT)                                                                      \
-  template llvm::Expected<SymbolDb> readExportsFrom<ELFT>(                                     \
-      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &,              \
-      llvm::StringRef);
+#define INSTANTIATE(ELFT)                                                                          \
+  template llvm::Expected<SymbolDb> readExportsFrom<ELFT>(llvm::StringRef,                         \
+                                                          const llvm::object::ELFFile<ELFT> &,     \
+                                                          const SectionIndex &, llvm::StringRef);
 MODVER_FOR_EACH_ELFT(INSTANTIATE)
 #undef INSTANTIATE
 

@@ -20,9 +20,9 @@ bool isIgnoredImport(llvm::StringRef Name, uint16_t Machine) {
   if (Machine == llvm::ELF::EM_PPC || Machine == llvm::ELF::EM_PPC64) {
     // Out-of-line register save/restore helpers the compiler calls; the module's final link
     // supplies them, so no exporter ever exists.
-    static constexpr llvm::StringLiteral Helpers[] = {
-        "_savegpr", "_restgpr", "_save32gpr_", "_rest32gpr_",
-        "_savefpr", "_restfpr", "_savevr_",    "_restvr_"};
+    static constexpr llvm::StringLiteral Helpers[] = {"_savegpr",    "_restgpr", "_save32gpr_",
+                                                      "_rest32gpr_", "_savefpr", "_restfpr",
+                                                      "_savevr_",    "_restvr_"};
     for (llvm::StringRef P : Helpers)
       if (Name.starts_with(P))
         return true;
@@ -138,9 +138,9 @@ llvm::Expected<ModuleImports> readImportsFrom(llvm::StringRef FileName,
   return Out;
 }
 
-#define INSTANTIATE(ELFT)                                                                      \
-  template llvm::Expected<ModuleImports> readImportsFrom<ELFT>(                                \
-      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &,              \
+#define INSTANTIATE(ELFT)                                                                          \
+  template llvm::Expected<ModuleImports> readImportsFrom<ELFT>(                                    \
+      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &,                  \
       const ElfTarget &);
 MODVER_FOR_EACH_ELFT(INSTANTIATE)
 #undef INSTANTIATE

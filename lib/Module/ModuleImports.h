@@ -46,8 +46,7 @@ struct ModuleImports {
 };
 
 // Read a relocatable ELF object (ET_REL). Errors are one line naming FileName.
-llvm::Expected<ModuleImports> readModuleImports(llvm::StringRef FileName,
-                                                llvm::StringRef ElfBytes);
+llvm::Expected<ModuleImports> readModuleImports(llvm::StringRef FileName, llvm::StringRef ElfBytes);
 
 // Whether modpost leaves the undefined symbol Name out of the versions table on this machine:
 // symbols the final link or the loader provides itself.

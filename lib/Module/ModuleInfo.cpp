@@ -4,8 +4,8 @@
 #include "Module/ModuleElf.h"
 #include "Module/ModuleObject.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "Support/Error.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace modver {
 
@@ -75,8 +75,8 @@ llvm::Expected<std::optional<ModuleInfo>> readInfoFrom(llvm::StringRef FileName,
   return std::optional<ModuleInfo>(std::move(*Info));
 }
 
-#define INSTANTIATE(ELFT)                                                                      \
-  template llvm::Expected<std::optional<ModuleInfo>> readInfoFrom<ELFT>(                       \
+#define INSTANTIATE(ELFT)                                                                          \
+  template llvm::Expected<std::optional<ModuleInfo>> readInfoFrom<ELFT>(                           \
       llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &);
 MODVER_FOR_EACH_ELFT(INSTANTIATE)
 #undef INSTANTIATE
@@ -93,8 +93,7 @@ bool isGplCompatibleLicense(llvm::StringRef License) {
   // The kernel's own list (license_is_gpl_compatible); anything else, including "GPL v3" or
   // different spelling or case, counts as proprietary.
   static constexpr llvm::StringLiteral Compatible[] = {
-      "GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL",
-      "Dual MPL/GPL"};
+      "GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
   for (llvm::StringRef C : Compatible)
     if (License == C)
       return true;

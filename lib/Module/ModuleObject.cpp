@@ -11,10 +11,10 @@
 namespace modver {
 
 ModuleObject::ModuleObject(std::string FileName, std::unique_ptr<llvm::MemoryBuffer> Owned,
-                           llvm::StringRef Bytes, bool Compressed, ElfTarget Target,
-                           Flavour Elf, std::unique_ptr<SectionIndex> Index)
-    : FileName(std::move(FileName)), Owned(std::move(Owned)), Bytes(Bytes),
-      Compressed(Compressed), Target(Target), Elf(std::move(Elf)), Index(std::move(Index)) {}
+                           llvm::StringRef Bytes, bool Compressed, ElfTarget Target, Flavour Elf,
+                           std::unique_ptr<SectionIndex> Index)
+    : FileName(std::move(FileName)), Owned(std::move(Owned)), Bytes(Bytes), Compressed(Compressed),
+      Target(Target), Elf(std::move(Elf)), Index(std::move(Index)) {}
 ModuleObject::ModuleObject(ModuleObject &&) = default;
 ModuleObject &ModuleObject::operator=(ModuleObject &&) = default;
 ModuleObject::~ModuleObject() = default;
@@ -60,8 +60,7 @@ llvm::Expected<ModuleObject> ModuleObject::index(std::string FileName,
 }
 
 bool ModuleObject::isRelocatable() const {
-  return std::visit([](const auto &E) { return E.getHeader().e_type == llvm::ELF::ET_REL; },
-                    Elf);
+  return std::visit([](const auto &E) { return E.getHeader().e_type == llvm::ELF::ET_REL; }, Elf);
 }
 
 llvm::Expected<std::optional<ModuleInfo>> ModuleObject::info() const {

@@ -58,10 +58,9 @@ public:
   llvm::Expected<std::optional<llvm::StringRef>> sectionBytes(llvm::StringRef Name) const;
 
 private:
-  using Flavour = std::variant<llvm::object::ELFFile<llvm::object::ELF64LE>,
-                               llvm::object::ELFFile<llvm::object::ELF64BE>,
-                               llvm::object::ELFFile<llvm::object::ELF32LE>,
-                               llvm::object::ELFFile<llvm::object::ELF32BE>>;
+  using Flavour = std::variant<
+      llvm::object::ELFFile<llvm::object::ELF64LE>, llvm::object::ELFFile<llvm::object::ELF64BE>,
+      llvm::object::ELFFile<llvm::object::ELF32LE>, llvm::object::ELFFile<llvm::object::ELF32BE>>;
 
   ModuleObject(std::string FileName, std::unique_ptr<llvm::MemoryBuffer> Owned,
                llvm::StringRef Bytes, bool Compressed, ElfTarget Target, Flavour Elf,

@@ -16,9 +16,7 @@ static endianness endianOf(const ElfTarget &T) {
   return T.IsLittleEndian ? endianness::little : endianness::big;
 }
 
-size_t maxClassicNameLength(const ElfTarget &T) {
-  return VersionRecordSize - T.wordSize() - 1;
-}
+size_t maxClassicNameLength(const ElfTarget &T) { return VersionRecordSize - T.wordSize() - 1; }
 
 bool fitsClassicRecord(llvm::StringRef Name, const ElfTarget &T) {
   return Name.size() <= maxClassicNameLength(T);
@@ -84,9 +82,10 @@ decodeClassic(llvm::StringRef FileName, llvm::StringRef Bytes, const ElfTarget &
   return Out;
 }
 
-llvm::Expected<std::vector<VersionRecord>>
-decodeExtended(llvm::StringRef FileName, llvm::StringRef Crcs, llvm::StringRef Names,
-               const ElfTarget &T) {
+llvm::Expected<std::vector<VersionRecord>> decodeExtended(llvm::StringRef FileName,
+                                                          llvm::StringRef Crcs,
+                                                          llvm::StringRef Names,
+                                                          const ElfTarget &T) {
   if (Crcs.size() % 4 != 0)
     return fileError(FileName, "section " + ExtCrcsSectionName + " has size " +
                                    llvm::Twine(Crcs.size()) + ", not a multiple of 4");
@@ -146,8 +145,7 @@ llvm::Expected<VersionTables> readVersionsFrom(llvm::StringRef FileName,
     Out.Classic = std::move(*Records);
   }
   if (bool(ExtCrcs) != bool(ExtNames))
-    return fileError(FileName, "has " +
-                                   (ExtCrcs ? ExtCrcsSectionName : ExtNamesSectionName) +
+    return fileError(FileName, "has " + (ExtCrcs ? ExtCrcsSectionName : ExtNamesSectionName) +
                                    " without " +
                                    (ExtCrcs ? ExtNamesSectionName : ExtCrcsSectionName));
   if (ExtCrcs) {
@@ -165,9 +163,9 @@ llvm::Expected<VersionTables> readVersionsFrom(llvm::StringRef FileName,
   return Out;
 }
 
-#define INSTANTIATE(ELFT)                                                                      \
-  template llvm::Expected<VersionTables> readVersionsFrom<ELFT>(                               \
-      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &,              \
+#define INSTANTIATE(ELFT)                                                                          \
+  template llvm::Expected<VersionTables> readVersionsFrom<ELFT>(                                   \
+      llvm::StringRef, const llvm::object::ELFFile<ELFT> &, const SectionIndex &,                  \
       const ElfTarget &);
 MODVER_FOR_EACH_ELFT(INSTANTIATE)
 #undef INSTANTIATE

@@ -47,11 +47,12 @@ struct ExtendedTables {
 ExtendedTables encodeExtended(llvm::ArrayRef<VersionRecord> Records, const ElfTarget &T);
 
 // Decode, validating sizes and names; errors name the file and the section.
-llvm::Expected<std::vector<VersionRecord>>
-decodeClassic(llvm::StringRef FileName, llvm::StringRef Bytes, const ElfTarget &T);
-llvm::Expected<std::vector<VersionRecord>>
-decodeExtended(llvm::StringRef FileName, llvm::StringRef Crcs, llvm::StringRef Names,
-               const ElfTarget &T);
+llvm::Expected<std::vector<VersionRecord>> decodeClassic(llvm::StringRef FileName,
+                                                         llvm::StringRef Bytes, const ElfTarget &T);
+llvm::Expected<std::vector<VersionRecord>> decodeExtended(llvm::StringRef FileName,
+                                                          llvm::StringRef Crcs,
+                                                          llvm::StringRef Names,
+                                                          const ElfTarget &T);
 
 // What an ELF object carries. A section counts only with SHF_ALLOC, as for the loader;
 // "Unallocated" notes a __versions the loader would ignore (kmod's --force-modversion).
@@ -69,7 +70,6 @@ struct VersionTables {
 
 // Read the version sections of the ELF object in ElfBytes. Only one of the extended pair
 // present is an error, as it is for the loader.
-llvm::Expected<VersionTables> readVersionTables(llvm::StringRef FileName,
-                                                llvm::StringRef ElfBytes);
+llvm::Expected<VersionTables> readVersionTables(llvm::StringRef FileName, llvm::StringRef ElfBytes);
 
 } // namespace modver

@@ -7,10 +7,9 @@
 
 namespace modver {
 
-llvm::Error checkCompressedSections(llvm::StringRef Name, llvm::StringRef Bytes,
-                                    uint64_t Limit) {
-  auto Obj = llvm::object::ObjectFile::createELFObjectFile(
-      llvm::MemoryBufferRef(Bytes, Name), /*InitContent=*/false);
+llvm::Error checkCompressedSections(llvm::StringRef Name, llvm::StringRef Bytes, uint64_t Limit) {
+  auto Obj = llvm::object::ObjectFile::createELFObjectFile(llvm::MemoryBufferRef(Bytes, Name),
+                                                           /*InitContent=*/false);
   if (!Obj) {
     llvm::consumeError(Obj.takeError()); // not ELF or damaged: the module reader says which
     return llvm::Error::success();
@@ -31,8 +30,8 @@ llvm::Error checkCompressedSections(llvm::StringRef Name, llvm::StringRef Bytes,
     auto D = llvm::object::Decompressor::create(SecName, *Contents, Elf->isLittleEndian(),
                                                 Elf->is64Bit());
     if (!D)
-      return fileError(Name, "compressed section " + SecName + ": " +
-                                 llvm::toString(D.takeError()));
+      return fileError(Name,
+                       "compressed section " + SecName + ": " + llvm::toString(D.takeError()));
     uint64_t Size = D->getDecompressedSize();
     Claimed = Size > UINT64_MAX - Claimed ? UINT64_MAX : Claimed + Size;
     if (Claimed > Limit)

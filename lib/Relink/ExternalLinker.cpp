@@ -10,18 +10,18 @@
 #include "Elf/ElfFile.h"
 #include "Elf/ElfTarget.h"
 #include "Relink/BuildId.h"
+#include "Relink/LinkerOutput.h"
 #include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
-#include "Relink/LinkerOutput.h"
 
 #include "Support/Error.h"
 #include "Support/InputFile.h"
 #include "Support/TempFile.h"
 
-#include <optional>
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
+#include <optional>
 
 namespace modver {
 namespace {
@@ -45,9 +45,8 @@ bool isLld(llvm::StringRef Program) {
     llvm::consumeError(Out.takeError());
     return false;
   }
-  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
-                                                 llvm::StringRef(Out->path()),
-                                                 llvm::StringRef("/dev/null")};
+  std::optional<llvm::StringRef> Redirects[] = {
+      llvm::StringRef("/dev/null"), llvm::StringRef(Out->path()), llvm::StringRef("/dev/null")};
   int Status = llvm::sys::ExecuteAndWait(Program, {Program, "--version"}, std::nullopt, Redirects);
   bool Result = false;
   if (Status == 0) {
@@ -63,8 +62,7 @@ bool isLld(llvm::StringRef Program) {
 // the link, a disk it did not notice was full): what comes back must be an ELF relocatable
 // of the inputs' target whose section and symbol tables lie inside the file. Messages name
 // the output the link was for, not the temporary file.
-llvm::Error checkLinkerOutput(llvm::StringRef Program, llvm::StringRef Path,
-                              const RelinkJob &Job) {
+llvm::Error checkLinkerOutput(llvm::StringRef Program, llvm::StringRef Path, const RelinkJob &Job) {
   auto Bad = [&](const llvm::Twine &Why) {
     return fileError(Job.OutputPath, Program + " exited 0 but wrote " + Why);
   };
@@ -142,13 +140,12 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
   for (const std::string &Input : Inputs.Paths)
     Args.push_back(Input);
   std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef("/dev/null"),
-                                                 llvm::StringRef(LogPath),
-                                                 llvm::StringRef(LogPath)};
+                                                llvm::StringRef(LogPath), llvm::StringRef(LogPath)};
   std::string ExecError;
   bool ExecFailed = false;
-  int Status = llvm::sys::ExecuteAndWait(Program, Args, /*Env=*/std::nullopt, Redirects,
-                                         /*SecondsToWait=*/0, /*MemoryLimit=*/0, &ExecError,
-                                         &ExecFailed);
+  int Status =
+      llvm::sys::ExecuteAndWait(Program, Args, /*Env=*/std::nullopt, Redirects,
+                                /*SecondsToWait=*/0, /*MemoryLimit=*/0, &ExecError, &ExecFailed);
   if (ExecFailed)
     return fileError(Job.OutputPath, "cannot run " + Program + ": " + ExecError);
   if (Status != 0) {
@@ -161,8 +158,7 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
     std::string Line = withInputsNamed(firstDiagnosticLine(Named, Program), Named, Job);
     if (Line.empty())
       Line = Status < 0 ? "crashed: " + ExecError
-                        : "failed with exit code " + std::to_string(Status) +
-                              " and no message";
+                        : "failed with exit code " + std::to_string(Status) + " and no message";
     return fileError(Job.OutputPath, Program + ": " + Line);
   }
   if (llvm::Error E = checkLinkerOutput(Program, Temp->tempPath(), Job))
@@ -176,8 +172,7 @@ llvm::Error ExternalLinker::link(const RelinkJob &Job) {
 
 llvm::Expected<std::unique_ptr<Linker>> Linker::external(llvm::StringRef Program) {
   if (Program.empty())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "no linker program given");
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "no linker program given");
   std::string Path;
   if (Program.contains('/')) {
     Path = Program.str();

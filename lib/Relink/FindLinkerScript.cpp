@@ -16,9 +16,7 @@
 
 namespace modver {
 
-static bool isFile(const llvm::Twine &Path) {
-  return llvm::sys::fs::is_regular_file(Path);
-}
+static bool isFile(const llvm::Twine &Path) { return llvm::sys::fs::is_regular_file(Path); }
 
 // The source folder recorded in <Dir>/CMakeCache.txt, if any (CMake's own
 // "CMAKE_HOME_DIRECTORY:INTERNAL=<path>" line). Only read, never required: a build made by

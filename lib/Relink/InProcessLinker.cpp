@@ -29,9 +29,9 @@
 //   each temporary file (FileOutputBuffer's, and modver's own OutputFile and staging files),
 //   which never shrinks.
 #include "Relink/BuildId.h"
+#include "Relink/LinkerOutput.h"
 #include "Relink/MergeFlags.h"
 #include "Relink/Relink.h"
-#include "Relink/LinkerOutput.h"
 
 #include "Support/Error.h"
 
@@ -94,8 +94,8 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
   if (!Temp)
     return Temp.takeError();
 
-  std::vector<const char *> Args = {LldArgv0, "-r", "--threads=1", "-T", Job.ScriptPath.c_str(),
-                                    "-o", Temp->tempPath().c_str()};
+  std::vector<const char *> Args = {
+      LldArgv0, "-r", "--threads=1", "-T", Job.ScriptPath.c_str(), "-o", Temp->tempPath().c_str()};
   std::string BuildId = findBuildIdHex(Job.Inputs);
   std::string BuildIdArg = "--build-id=0x" + BuildId;
   if (!BuildId.empty())
@@ -139,8 +139,8 @@ llvm::Error InProcessLinker::linkLocked(const RelinkJob &Job) {
 
   if (wasSignal(RetCode)) {
     Unusable = true;
-    return fileError(Job.OutputPath, "in-process LLD crashed (signal " +
-                                         llvm::Twine(RetCode - 128) + ")");
+    return fileError(Job.OutputPath,
+                     "in-process LLD crashed (signal " + llvm::Twine(RetCode - 128) + ")");
   }
   if (RetCode != 0 || !Ok) {
     std::string Named = mentionOutput(mentionInputNames(Err, Inputs->Paths, Job), *Temp);

@@ -23,8 +23,7 @@ struct HeaderPatch {
 // without copying the whole file.
 template <typename FlagsFn>
 static llvm::Expected<std::vector<HeaderPatch>> flagPatches(llvm::StringRef Path,
-                                                            llvm::StringRef Bytes,
-                                                            FlagsFn Wanted) {
+                                                            llvm::StringRef Bytes, FlagsFn Wanted) {
   return withElfFile(Path, Bytes, [&](const auto &Elf) -> llvm::Expected<std::vector<HeaderPatch>> {
     using Shdr = typename std::remove_reference_t<decltype(Elf)>::Elf_Shdr;
     std::vector<HeaderPatch> Out;
@@ -37,8 +36,7 @@ static llvm::Expected<std::vector<HeaderPatch>> flagPatches(llvm::StringRef Path
           Shdr New = Sec;
           New.sh_flags = Flags;
           size_t Offset = reinterpret_cast<const char *>(&Sec) - Bytes.data();
-          Out.push_back(
-              {Offset, std::string(reinterpret_cast<const char *>(&New), sizeof(New))});
+          Out.push_back({Offset, std::string(reinterpret_cast<const char *>(&New), sizeof(New))});
           return true;
         }))
       return E;
@@ -90,10 +88,9 @@ llvm::Error restoreMergeFlags(llvm::StringRef Path, const std::vector<std::strin
     auto Buf = readInputFile(Path);
     if (!Buf)
       return Buf.takeError();
-    auto Found =
-        flagPatches(Path, (*Buf)->getBuffer(), [&](llvm::StringRef Name, uint64_t Flags) {
-          return llvm::is_contained(Cleared, Name) ? Flags | llvm::ELF::SHF_MERGE : Flags;
-        });
+    auto Found = flagPatches(Path, (*Buf)->getBuffer(), [&](llvm::StringRef Name, uint64_t Flags) {
+      return llvm::is_contained(Cleared, Name) ? Flags | llvm::ELF::SHF_MERGE : Flags;
+    });
     if (!Found)
       return Found.takeError();
     Patches = std::move(*Found);

@@ -18,8 +18,8 @@
 namespace modver {
 
 struct UnmergedInputs {
-  std::vector<std::string> Paths; // what to hand the linker, in input order
-  std::vector<TempFile> Copies;   // the private copies behind some of the paths
+  std::vector<std::string> Paths;   // what to hand the linker, in input order
+  std::vector<TempFile> Copies;     // the private copies behind some of the paths
   std::vector<std::string> Cleared; // names of the sections whose flag was cleared
 };
 

@@ -4,10 +4,10 @@
 #include "Kernel/LoaderGeneration.h"
 #include "Module/ModuleObject.h"
 #include "Relink/CompressedSections.h"
-#include "Versioning/VersionsObject.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
 #include "Support/OutputFile.h"
+#include "Versioning/VersionsObject.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -66,8 +66,7 @@ llvm::Expected<PreparedModule> prepareModule(llvm::ArrayRef<std::string> Inputs,
   P.Plan = std::move(Planned->Plan);
   P.Warnings = std::move(Planned->Warnings);
 
-  auto Object =
-      writeVersionsObject(Combined->Target, P.Plan.tables(), SectionNames::modverInput());
+  auto Object = writeVersionsObject(Combined->Target, P.Plan.tables(), SectionNames::modverInput());
   if (!Object)
     return Object.takeError();
   auto T = TempFile::create("versions", "o", *Object);
@@ -86,10 +85,12 @@ llvm::Error requireModversions(const SymbolDb &Db) {
   std::string Kernel = K.Release.empty() ? "the kernel" : "kernel " + K.Release;
   std::string Magic = K.Vermagic.empty() ? "" : " '" + K.Vermagic + "'";
   return llvm::make_error<RefusedError>(
-      Kernel + " is built without CONFIG_MODVERSIONS: its loader checks no version records, "
-               "so a module needs none; it loads when its vermagic equals the kernel's" +
-      Magic + " (release included): build the module against this kernel's headers instead "
-              "(nothing written)");
+      Kernel +
+      " is built without CONFIG_MODVERSIONS: its loader checks no version records, "
+      "so a module needs none; it loads when its vermagic equals the kernel's" +
+      Magic +
+      " (release included): build the module against this kernel's headers instead "
+      "(nothing written)");
 }
 
 llvm::Error linkModule(PreparedModule &M, Linker &L, llvm::StringRef ScriptPath) {

@@ -7,9 +7,9 @@
 // in-process linker requires.
 #pragma once
 
+#include "Database/SymbolDb.h"
 #include "Relink/Relink.h"
 #include "Support/TempFile.h"
-#include "Database/SymbolDb.h"
 #include "Versioning/ModulePlan.h" // RefusedError
 #include "Versioning/VersionRecords.h"
 

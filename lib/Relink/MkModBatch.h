@@ -1,8 +1,8 @@
 // Many modules in one mkmod call: prepared in parallel, linked one at a time.
 #pragma once
 
-#include "Support/Batch.h"
 #include "Relink/MkMod.h"
+#include "Support/Batch.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"

@@ -26,7 +26,7 @@ struct RelinkJob {
   // What messages call each input, in the order of Inputs: the user's file behind a
   // decompressed staging copy. Empty (or shorter): the path in Inputs.
   std::vector<std::string> InputNames = {};
-  bool KeepMode = false;           // an existing output keeps its mode (--in-place)
+  bool KeepMode = false; // an existing output keeps its mode (--in-place)
 };
 
 // A linker's Message with every mention of a file it was handed (Linked[I], the I-th input or

@@ -15,8 +15,7 @@ unsigned batchThreads(size_t Count, const BatchOptions &Opts) {
   return unsigned(std::max<size_t>(1, std::min<size_t>({Wanted, Count, MaxBatchThreads})));
 }
 
-void forEachIndex(size_t Count, llvm::function_ref<void(size_t)> Work,
-                  const BatchOptions &Opts) {
+void forEachIndex(size_t Count, llvm::function_ref<void(size_t)> Work, const BatchOptions &Opts) {
   std::mutex ProgressLock;
   size_t Done = 0;
   auto Finished = [&] {

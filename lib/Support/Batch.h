@@ -56,8 +56,7 @@ auto mapIndices(size_t Count, Fn &&F, const BatchOptions &Opts = {})
 template <typename T, typename Fn>
 auto mapItems(const std::vector<T> &Items, Fn &&F, const BatchOptions &Opts = {})
     -> std::vector<std::invoke_result_t<Fn &, const T &>> {
-  return mapIndices(
-      Items.size(), [&](size_t I) { return F(Items[I]); }, Opts);
+  return mapIndices(Items.size(), [&](size_t I) { return F(Items[I]); }, Opts);
 }
 
 } // namespace modver

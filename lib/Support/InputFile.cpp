@@ -58,8 +58,8 @@ llvm::Error openRegular(llvm::StringRef Path, Fd &F, struct stat &St) {
 }
 
 llvm::Error tooLarge(llvm::StringRef Path, uint64_t Size, uint64_t Max) {
-  return fileError(Path, llvm::Twine(Size) + " bytes, more than the limit of " +
-                             llvm::Twine(Max) + " bytes for such an input");
+  return fileError(Path, llvm::Twine(Size) + " bytes, more than the limit of " + llvm::Twine(Max) +
+                             " bytes for such an input");
 }
 
 // Standard input, read in chunks into a buffer that grows with realloc (in steps of at most
@@ -95,9 +95,9 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readStdin(uint64_t Max) {
     if (N == 0)
       break;
   }
-  auto Buf = std::make_unique<MallocBuffer>(Data.P, Used, "<stdin>");
+  std::unique_ptr<llvm::MemoryBuffer> Buf = std::make_unique<MallocBuffer>(Data.P, Used, "<stdin>");
   Data.P = nullptr;
-  return std::move(Buf);
+  return Buf;
 }
 
 } // namespace

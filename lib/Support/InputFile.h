@@ -25,8 +25,8 @@ inline constexpr uint64_t MaxStdinSize = uint64_t(256) << 20;
 // directory, a FIFO, a device or a socket is an error "PATH: why"; so is a file larger than
 // MaxSize (checked before reading). Standard input is read until it passes
 // min(MaxSize, MaxStdinSize), then refused without reading the rest.
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-readInputFile(llvm::StringRef Path, uint64_t MaxSize = UINT64_MAX);
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readInputFile(llvm::StringRef Path,
+                                                                  uint64_t MaxSize = UINT64_MAX);
 
 // The same check without reading: success when Path names a regular file that can be opened
 // for reading. For inputs handed to another program (an external linker).

@@ -61,8 +61,8 @@ llvm::Expected<OutputFile> OutputFile::create(llvm::StringRef Path, OutputOption
     Model = tempModel(Dir, llvm::sys::path::filename(Path));
   }
   CreationWindow Window; // see SignalCleanup.h
-  auto Temp = llvm::sys::fs::TempFile::create(
-      Model, llvm::sys::fs::all_read | llvm::sys::fs::all_write);
+  auto Temp =
+      llvm::sys::fs::TempFile::create(Model, llvm::sys::fs::all_read | llvm::sys::fs::all_write);
   if (!Temp)
     return fileError(Path, "cannot create a temporary file in '" + Dir +
                                "': " + llvm::toString(Temp.takeError()));

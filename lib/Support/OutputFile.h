@@ -64,8 +64,8 @@ private:
 
   std::string Path;
   std::optional<llvm::sys::fs::TempFile> Temp; // empty once committed or discarded
-  unsigned Mode; // the permission bits the output gets
-  bool Direct;   // copied to the existing device (or stdout), not renamed
+  unsigned Mode;                               // the permission bits the output gets
+  bool Direct; // copied to the existing device (or stdout), not renamed
 };
 
 // Write Path atomically with OutputFile: Fill writes the content; on any failure the output

@@ -9,11 +9,20 @@ static bool isControl(unsigned char C) { return (C < 0x20 && C != '\t') || C == 
 
 static void escapeByte(llvm::raw_ostream &OS, unsigned char C) {
   switch (C) {
-  case '\n': OS << "\\n"; return;
-  case '\r': OS << "\\r"; return;
-  case '\t': OS << "\\t"; return;
-  case '\\': OS << "\\\\"; return;
-  default: OS << "\\x" << llvm::format_hex_no_prefix(C, 2);
+  case '\n':
+    OS << "\\n";
+    return;
+  case '\r':
+    OS << "\\r";
+    return;
+  case '\t':
+    OS << "\\t";
+    return;
+  case '\\':
+    OS << "\\\\";
+    return;
+  default:
+    OS << "\\x" << llvm::format_hex_no_prefix(C, 2);
   }
 }
 

@@ -18,8 +18,8 @@ llvm::Expected<TempFile> TempFile::reserve(llvm::StringRef Model, llvm::StringRe
   llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, Path);
   llvm::sys::path::append(Path, "modver-" + Model + "-%%%%%%." + Suffix);
   // Private to this user, like createTemporaryFile's files: they may hold a whole module.
-  auto F = llvm::sys::fs::TempFile::create(
-      Path, llvm::sys::fs::owner_read | llvm::sys::fs::owner_write);
+  auto F =
+      llvm::sys::fs::TempFile::create(Path, llvm::sys::fs::owner_read | llvm::sys::fs::owner_write);
   // The folder is named: it comes from $TMPDIR, which the user may not know is set (or
   // points at a folder that is gone or full).
   if (!F)

@@ -7,13 +7,30 @@
 namespace modver::btf {
 
 constexpr uint16_t Magic = 0xeB9F;
-constexpr uint32_t HeaderMinSize = 24; // magic..str_len
+constexpr uint32_t HeaderMinSize = 24;  // magic..str_len
 constexpr uint32_t TypeHeaderSize = 12; // name_off, info, size/type
 
 enum Kind : uint8_t {
-  Unknown = 0, Int = 1, Ptr = 2, Array = 3, Struct = 4, Union = 5, Enum = 6, Fwd = 7,
-  Typedef = 8, Volatile = 9, Const = 10, Restrict = 11, Func = 12, FuncProto = 13, Var = 14,
-  DataSec = 15, Float = 16, DeclTag = 17, TypeTag = 18, Enum64 = 19,
+  Unknown = 0,
+  Int = 1,
+  Ptr = 2,
+  Array = 3,
+  Struct = 4,
+  Union = 5,
+  Enum = 6,
+  Fwd = 7,
+  Typedef = 8,
+  Volatile = 9,
+  Const = 10,
+  Restrict = 11,
+  Func = 12,
+  FuncProto = 13,
+  Var = 14,
+  DataSec = 15,
+  Float = 16,
+  DeclTag = 17,
+  TypeTag = 18,
+  Enum64 = 19,
 };
 
 inline uint32_t infoVlen(uint32_t Info) { return Info & 0xffff; }

@@ -106,13 +106,34 @@ llvm::Error Parser::parseType(uint64_t &Off, uint64_t End) {
 
   uint64_t Extra = 0;
   switch (Kind) {
-  case btf::Int: case btf::Var: case btf::DeclTag: Extra = 4; break;
-  case btf::Array: Extra = 12; break;
-  case btf::Struct: case btf::Union: case btf::DataSec: case btf::Enum64:
-    Extra = 12ull * Vlen; break;
-  case btf::Enum: case btf::FuncProto: Extra = 8ull * Vlen; break;
-  case btf::Ptr: case btf::Fwd: case btf::Typedef: case btf::Volatile: case btf::Const:
-  case btf::Restrict: case btf::Func: case btf::Float: case btf::TypeTag: break;
+  case btf::Int:
+  case btf::Var:
+  case btf::DeclTag:
+    Extra = 4;
+    break;
+  case btf::Array:
+    Extra = 12;
+    break;
+  case btf::Struct:
+  case btf::Union:
+  case btf::DataSec:
+  case btf::Enum64:
+    Extra = 12ull * Vlen;
+    break;
+  case btf::Enum:
+  case btf::FuncProto:
+    Extra = 8ull * Vlen;
+    break;
+  case btf::Ptr:
+  case btf::Fwd:
+  case btf::Typedef:
+  case btf::Volatile:
+  case btf::Const:
+  case btf::Restrict:
+  case btf::Func:
+  case btf::Float:
+  case btf::TypeTag:
+    break;
   default:
     return fail(At, "type " + llvm::Twine(Out.Types.size()) + " has unknown kind " +
                         llvm::Twine(unsigned(Kind)));
@@ -136,15 +157,42 @@ llvm::Error Parser::parseType(uint64_t &Off, uint64_t End) {
     T.Kind = TypeKind::Float;
     T.Size = SizeOrType;
     break;
-  case btf::Ptr: T.Kind = TypeKind::Pointer; T.Ref = SizeOrType; break;
-  case btf::Typedef: T.Kind = TypeKind::Typedef; T.Ref = SizeOrType; break;
-  case btf::Volatile: T.Kind = TypeKind::Volatile; T.Ref = SizeOrType; break;
-  case btf::Const: T.Kind = TypeKind::Const; T.Ref = SizeOrType; break;
-  case btf::Restrict: T.Kind = TypeKind::Restrict; T.Ref = SizeOrType; break;
-  case btf::TypeTag: T.Kind = TypeKind::TypeTag; T.Ref = SizeOrType; break;
-  case btf::Func: T.Kind = TypeKind::Func; T.Ref = SizeOrType; break;
-  case btf::Var: T.Kind = TypeKind::Var; T.Ref = SizeOrType; break;
-  case btf::Fwd: T.Kind = TypeKind::Fwd; T.Flag = KindFlag; break;
+  case btf::Ptr:
+    T.Kind = TypeKind::Pointer;
+    T.Ref = SizeOrType;
+    break;
+  case btf::Typedef:
+    T.Kind = TypeKind::Typedef;
+    T.Ref = SizeOrType;
+    break;
+  case btf::Volatile:
+    T.Kind = TypeKind::Volatile;
+    T.Ref = SizeOrType;
+    break;
+  case btf::Const:
+    T.Kind = TypeKind::Const;
+    T.Ref = SizeOrType;
+    break;
+  case btf::Restrict:
+    T.Kind = TypeKind::Restrict;
+    T.Ref = SizeOrType;
+    break;
+  case btf::TypeTag:
+    T.Kind = TypeKind::TypeTag;
+    T.Ref = SizeOrType;
+    break;
+  case btf::Func:
+    T.Kind = TypeKind::Func;
+    T.Ref = SizeOrType;
+    break;
+  case btf::Var:
+    T.Kind = TypeKind::Var;
+    T.Ref = SizeOrType;
+    break;
+  case btf::Fwd:
+    T.Kind = TypeKind::Fwd;
+    T.Flag = KindFlag;
+    break;
   case btf::DeclTag:
     T.Kind = TypeKind::DeclTag;
     T.Ref = SizeOrType;
@@ -231,10 +279,9 @@ llvm::Error Parser::checkRefs() const {
   };
   for (TypeId Id = First; Id < G.size(); ++Id) {
     const TypeNode &T = G.type(Id);
-    bool HasRef = T.Kind != TypeKind::Int && T.Kind != TypeKind::Float &&
-                  T.Kind != TypeKind::Fwd && T.Kind != TypeKind::Struct &&
-                  T.Kind != TypeKind::Union && T.Kind != TypeKind::Enum &&
-                  T.Kind != TypeKind::DataSec;
+    bool HasRef = T.Kind != TypeKind::Int && T.Kind != TypeKind::Float && T.Kind != TypeKind::Fwd &&
+                  T.Kind != TypeKind::Struct && T.Kind != TypeKind::Union &&
+                  T.Kind != TypeKind::Enum && T.Kind != TypeKind::DataSec;
     if (HasRef && !G.valid(T.Ref))
       return PastTheLast(Id, "refers to type", T.Ref);
     if (T.Kind == TypeKind::Enum)

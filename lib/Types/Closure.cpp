@@ -32,8 +32,7 @@ ClosureWalker::ClosureWalker(const TypeGraph &G, const HeaderTypes *Headers)
   std::vector<llvm::StringRef> Members;
   for (TypeId Id = 0; Id < G.size(); ++Id) {
     const TypeNode &T = G.type(Id);
-    if ((T.Kind != TypeKind::Struct && T.Kind != TypeKind::Union &&
-         T.Kind != TypeKind::Enum) ||
+    if ((T.Kind != TypeKind::Struct && T.Kind != TypeKind::Union && T.Kind != TypeKind::Enum) ||
         T.Name.empty())
       continue;
     Members.clear();
@@ -134,8 +133,7 @@ void printClosure(llvm::raw_ostream &OS, const TypeGraph &G, const Closure &C) {
 }
 
 llvm::Error printSymbolClosures(llvm::raw_ostream &OS, const TypeGraph &G,
-                                llvm::ArrayRef<std::string> Symbols,
-                                const HeaderTypes *Headers) {
+                                llvm::ArrayRef<std::string> Symbols, const HeaderTypes *Headers) {
   ClosureWalker W(G, Headers);
   std::vector<std::string> Missing;
   bool First = true;
@@ -155,8 +153,7 @@ llvm::Error printSymbolClosures(llvm::raw_ostream &OS, const TypeGraph &G,
   std::string List;
   for (const std::string &M : Missing)
     List += (List.empty() ? "" : ", ") + M;
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "no type information for " + List);
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "no type information for " + List);
 }
 
 } // namespace modver

@@ -60,7 +60,8 @@ private:
 };
 
 // The closure as text: the declaration, then each type's definition, sorted by key, a blank
-// line between, then the opaque types, one line each. Equal for equal types in two kernels, so two outputs compare with diff.
+// line between, then the opaque types, one line each. Equal for equal types in two kernels, so two
+// outputs compare with diff.
 void printClosure(llvm::raw_ostream &OS, const TypeGraph &G, const Closure &C);
 
 // printClosure for each symbol, a blank line between (`modversions --types`). A symbol G has

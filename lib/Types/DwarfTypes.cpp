@@ -20,9 +20,7 @@ public:
   void symbol(DWARFDie D);
 
 private:
-  TypeId typeOf(DWARFDie D) {
-    return type(D.getAttributeValueAsReferencedDie(dwarf::DW_AT_type));
-  }
+  TypeId typeOf(DWARFDie D) { return type(D.getAttributeValueAsReferencedDie(dwarf::DW_AT_type)); }
   StringRef name(DWARFDie D) {
     const char *N = D.getShortName();
     return N ? G.save(N) : StringRef();
@@ -62,8 +60,7 @@ TypeId Converter::aggregate(DWARFDie D, TypeNode T) {
       // DWARF 2-4 bitfields count DW_AT_bit_offset from the storage unit's most significant
       // bit; BTF (and DWARF 5) count from the least significant one on little-endian targets.
       if (auto Old = dwarf::toUnsigned(C.find(dwarf::DW_AT_bit_offset))) {
-        uint64_t Unit = dwarf::toUnsigned(C.find(dwarf::DW_AT_byte_size),
-                                          G.type(M.Type).Size) * 8;
+        uint64_t Unit = dwarf::toUnsigned(C.find(dwarf::DW_AT_byte_size), G.type(M.Type).Size) * 8;
         M.Value += Unit - *Old - M.BitSize;
       }
     }
@@ -180,13 +177,26 @@ TypeId Converter::type(DWARFDie D) {
     switch (D.getTag()) {
     case dwarf::DW_TAG_pointer_type:
     case dwarf::DW_TAG_reference_type:
-    case dwarf::DW_TAG_rvalue_reference_type: K = TypeKind::Pointer; break;
-    case dwarf::DW_TAG_const_type: K = TypeKind::Const; break;
-    case dwarf::DW_TAG_volatile_type: K = TypeKind::Volatile; break;
-    case dwarf::DW_TAG_restrict_type: K = TypeKind::Restrict; break;
-    case dwarf::DW_TAG_typedef: K = TypeKind::Typedef; break;
-    case dwarf::DW_TAG_unspecified_type: K = TypeKind::Int; break;
-    default: break;
+    case dwarf::DW_TAG_rvalue_reference_type:
+      K = TypeKind::Pointer;
+      break;
+    case dwarf::DW_TAG_const_type:
+      K = TypeKind::Const;
+      break;
+    case dwarf::DW_TAG_volatile_type:
+      K = TypeKind::Volatile;
+      break;
+    case dwarf::DW_TAG_restrict_type:
+      K = TypeKind::Restrict;
+      break;
+    case dwarf::DW_TAG_typedef:
+      K = TypeKind::Typedef;
+      break;
+    case dwarf::DW_TAG_unspecified_type:
+      K = TypeKind::Int;
+      break;
+    default:
+      break;
     }
     Id = G.reserve();
     Done[D.getOffset()] = Id;
@@ -232,8 +242,8 @@ Expected<std::unique_ptr<TypeGraph>> readDwarfTypes(StringRef Name, StringRef By
     if (FirstError.empty())
       FirstError = Msg;
   };
-  auto Ctx = DWARFContext::create(**Obj, DWARFContext::ProcessDebugRelocations::Process,
-                                  nullptr, "", Handler, Handler);
+  auto Ctx = DWARFContext::create(**Obj, DWARFContext::ProcessDebugRelocations::Process, nullptr,
+                                  "", Handler, Handler);
   auto G = std::make_unique<TypeGraph>();
   Converter C(*G);
   size_t Units = 0;

@@ -4,8 +4,8 @@
 #include "Support/Error.h"
 #include "Support/InputFile.h"
 
-#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -150,8 +150,7 @@ bool HeaderTypes::defines(llvm::StringRef Key, llvm::ArrayRef<llvm::StringRef> M
   for (const std::vector<uint64_t> &Idents : It->second) {
     size_t Missing = 0;
     for (llvm::StringRef M : Members)
-      Missing += !M.empty() && !std::binary_search(Idents.begin(), Idents.end(),
-                                                   llvm::xxHash64(M));
+      Missing += !M.empty() && !std::binary_search(Idents.begin(), Idents.end(), llvm::xxHash64(M));
     // A quarter may be missing: macros rename members (#define rcu_head callback_head).
     if (Missing * 4 <= Named)
       return true;

@@ -6,10 +6,10 @@
 namespace modver {
 
 llvm::StringRef typeKindName(TypeKind K) {
-  static const char *const Names[] = {
-      "void",  "int",     "float",    "pointer",  "array",    "struct",  "union",
-      "enum",  "fwd",     "typedef",  "const",    "volatile", "restrict", "type_tag",
-      "func",  "func_proto", "var",   "datasec",  "decl_tag"};
+  static const char *const Names[] = {"void",       "int",      "float",    "pointer",  "array",
+                                      "struct",     "union",    "enum",     "fwd",      "typedef",
+                                      "const",      "volatile", "restrict", "type_tag", "func",
+                                      "func_proto", "var",      "datasec",  "decl_tag"};
   return Names[static_cast<unsigned>(K)];
 }
 

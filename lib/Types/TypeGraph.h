@@ -21,8 +21,25 @@ namespace modver {
 using TypeId = uint32_t;
 
 enum class TypeKind : uint8_t {
-  Void, Int, Float, Pointer, Array, Struct, Union, Enum, Fwd, Typedef, Const, Volatile,
-  Restrict, TypeTag, Func, FuncProto, Var, DataSec, DeclTag,
+  Void,
+  Int,
+  Float,
+  Pointer,
+  Array,
+  Struct,
+  Union,
+  Enum,
+  Fwd,
+  Typedef,
+  Const,
+  Volatile,
+  Restrict,
+  TypeTag,
+  Func,
+  FuncProto,
+  Var,
+  DataSec,
+  DeclTag,
 };
 
 llvm::StringRef typeKindName(TypeKind K); // "struct", "typedef", "func_proto", ...

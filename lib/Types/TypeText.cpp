@@ -147,8 +147,8 @@ bool isNamedType(const TypeGraph &G, TypeId Id) {
 
 std::string typeKey(const TypeGraph &G, TypeId Id) {
   const TypeNode &T = G.type(Id);
-  llvm::StringRef Kind = T.Kind == TypeKind::Fwd ? (T.Flag ? "union" : "struct")
-                                                 : typeKindName(T.Kind);
+  llvm::StringRef Kind =
+      T.Kind == TypeKind::Fwd ? (T.Flag ? "union" : "struct") : typeKindName(T.Kind);
   return (Kind + " " + T.Name).str();
 }
 

@@ -153,7 +153,8 @@ GuardVerdict checkCompiledAgainst(const CompiledAgainst &Object,
     V.Refusals.push_back("it was compiled against kernel " + printable(ObjRelease) +
                          " (vermagic) but the database describes " + K.Release +
                          ": records from another kernel would hide an ABI mismatch; rebuild it "
-                         "against " + K.Release + "'s headers");
+                         "against " +
+                         K.Release + "'s headers");
   if (!Object.Vermagic.empty() && !K.Vermagic.empty() &&
       flagsOfVermagic(Object.Vermagic) != flagsOfVermagic(K.Vermagic))
     V.Refusals.push_back("its vermagic '" + printable(Object.Vermagic) +

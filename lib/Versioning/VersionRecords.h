@@ -70,7 +70,7 @@ std::vector<std::string> planWarnings(const RecordPlan &Plan, llvm::StringRef Ob
 
 // What an object says about the kernel it was compiled against.
 struct CompiledAgainst {
-  std::string Vermagic;                               // from .modinfo, may be empty
+  std::string Vermagic;                              // from .modinfo, may be empty
   std::optional<std::vector<VersionRecord>> Records; // version records it already carries
 };
 

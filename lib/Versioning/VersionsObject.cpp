@@ -2,9 +2,8 @@
 
 namespace modver {
 
-llvm::Expected<std::vector<ElfSection>> versionsSections(const ElfTarget &T,
-                                                         const VersionTables &Tables,
-                                                         const SectionNames &Names) {
+llvm::Expected<std::vector<ElfSection>>
+versionsSections(const ElfTarget &T, const VersionTables &Tables, const SectionNames &Names) {
   std::vector<ElfSection> Out;
   Out.reserve(3);
   // modpost's arrays are `unsigned long`-aligned (classic), u32 (CRCs) and char (names).
@@ -12,13 +11,13 @@ llvm::Expected<std::vector<ElfSection>> versionsSections(const ElfTarget &T,
     auto ClassicBytes = encodeClassic(*Tables.Classic, T);
     if (!ClassicBytes)
       return ClassicBytes.takeError();
-    Out.push_back({Names.Versions, llvm::ELF::SHT_PROGBITS, llvm::ELF::SHF_ALLOC, T.wordSize(),
-                   0, std::move(*ClassicBytes)});
+    Out.push_back({Names.Versions, llvm::ELF::SHT_PROGBITS, llvm::ELF::SHF_ALLOC, T.wordSize(), 0,
+                   std::move(*ClassicBytes)});
   }
   if (Tables.Extended) {
     ExtendedTables Ext = encodeExtended(*Tables.Extended, T);
-    Out.push_back({Names.ExtCrcs, llvm::ELF::SHT_PROGBITS, llvm::ELF::SHF_ALLOC, 4, 0,
-                   std::move(Ext.Crcs)});
+    Out.push_back(
+        {Names.ExtCrcs, llvm::ELF::SHT_PROGBITS, llvm::ELF::SHF_ALLOC, 4, 0, std::move(Ext.Crcs)});
     Out.push_back({Names.ExtNames, llvm::ELF::SHT_PROGBITS, llvm::ELF::SHF_ALLOC, 1, 0,
                    std::move(Ext.Names)});
   }

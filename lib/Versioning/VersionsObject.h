@@ -41,9 +41,8 @@ versionsSections(const ElfTarget &T, llvm::ArrayRef<VersionRecord> Classic,
 
 // The same for the tables a plan chose (RecordPlan::tables()): no __versions when
 // Tables.Classic is absent (a BASIC_MODVERSIONS=n kernel), as kbuild writes them.
-llvm::Expected<std::vector<ElfSection>> versionsSections(const ElfTarget &T,
-                                                         const VersionTables &Tables,
-                                                         const SectionNames &Names = {});
+llvm::Expected<std::vector<ElfSection>>
+versionsSections(const ElfTarget &T, const VersionTables &Tables, const SectionNames &Names = {});
 
 // An ELF relocatable object holding versionsSections(...).
 llvm::Expected<std::string>

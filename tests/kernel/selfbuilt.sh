@@ -30,7 +30,7 @@ plugin=${MODVER_LD_PLUGIN:-$T/../plugin/libmodver-ld.so}
 plugin=$(cd "$(dirname "$plugin")" && pwd)/$(basename "$plugin")
 t0=$(date +%s.%N)
 
-K=$("$here/build-kernel" "$variant") || { echo "selfbuilt: build-kernel $variant failed" >&2; exit 1; }
+K=$("$here/build-kernel" "$variant" "${MODVER_SELFBUILT_SOURCE:-}") || { echo "selfbuilt: build-kernel $variant failed" >&2; exit 1; }
 tree=$K/linux
 mapfile -t makeargs <"$K/make-args"
 vmlinux=$tree/vmlinux

@@ -72,7 +72,8 @@ std::string compile(const TempDir &Dir, llvm::StringRef Name, llvm::StringRef So
                     const std::vector<std::string> &Flags, llvm::StringRef Compiler) {
   std::string Src = Dir.write(Name, Source);
   std::string Obj = Dir.file((llvm::sys::path::stem(Name) + ".o").str());
-  std::vector<std::string> Argv = {Compiler.str(), "-c", "-o", Obj, "-fno-asynchronous-unwind-tables"};
+  std::vector<std::string> Argv = {Compiler.str(), "-c", "-o", Obj,
+                                   "-fno-asynchronous-unwind-tables"};
   Argv.insert(Argv.end(), Flags.begin(), Flags.end());
   Argv.push_back(Src);
   CommandResult R = run(Argv);

@@ -42,8 +42,7 @@ CommandResult run(const std::vector<std::string> &Argv);
 // object named after Name inside Dir. Fails the current test with the compiler's output when
 // the compiler refuses; returns the object's path.
 std::string compile(const TempDir &Dir, llvm::StringRef Name, llvm::StringRef Source,
-                    const std::vector<std::string> &Flags = {},
-                    llvm::StringRef Compiler = "cc");
+                    const std::vector<std::string> &Flags = {}, llvm::StringRef Compiler = "cc");
 
 // Whether a compiler can build for the flags given (e.g. "-m32", "--target=powerpc64-linux-gnu");
 // suites skip what the machine cannot build rather than pass silently.

@@ -50,7 +50,7 @@ struct ChildLimits {
   // Run without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so that a chmod 000 file or folder
   // is unreadable to a child run by root too.
   bool NoFileOverride = false;
-  unsigned WallSeconds = 0; // SIGALRM after this long (a blocked open becomes a failure)
+  unsigned WallSeconds = 0;        // SIGALRM after this long (a blocked open becomes a failure)
   std::string Stdin = "/dev/null"; // what standard input reads (/dev/zero: an endless pipe)
 };
 
@@ -141,8 +141,7 @@ struct FileSnapshot {
   }
   bool operator==(const FileSnapshot &O) const {
     return Exists == O.Exists && Type == O.Type && Bytes == O.Bytes &&
-           Mtime.tv_sec == O.Mtime.tv_sec && Mtime.tv_nsec == O.Mtime.tv_nsec &&
-           Inode == O.Inode;
+           Mtime.tv_sec == O.Mtime.tv_sec && Mtime.tv_nsec == O.Mtime.tv_nsec && Inode == O.Inode;
   }
 };
 

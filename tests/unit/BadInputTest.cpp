@@ -12,8 +12,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <iostream>
 #include <functional>
+#include <iostream>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <thread>
@@ -169,8 +169,7 @@ Spec deviceOutput(Env &E, const std::string &Device, int Exit, std::vector<std::
 const std::map<std::string, Case> &cases() {
   static const std::map<std::string, Case> Table = {
       // --- not ELF at all
-      {"EmptyModule",
-       [](Env &E) { return moduleCase(E, E.Dir.write("empty.o", ""), {"empty"}); }},
+      {"EmptyModule", [](Env &E) { return moduleCase(E, E.Dir.write("empty.o", ""), {"empty"}); }},
       {"NotElf",
        [](Env &E) {
          return moduleCase(E, E.Dir.write("text.o", std::string(200, 'x')), {"not an ELF"});
@@ -183,16 +182,14 @@ const std::map<std::string, Case> &cases() {
       // --- ELF structure
       {"SectionTablePastEnd",
        [](Env &E) {
-         std::string Bad = E.patched("shoff.o", [](Elf64Patch &P) {
-           P.put<uint64_t>(0x28, P.Bytes.size() - 100);
-         });
+         std::string Bad = E.patched(
+             "shoff.o", [](Elf64Patch &P) { P.put<uint64_t>(0x28, P.Bytes.size() - 100); });
          return moduleCase(E, Bad, {"section header", "past the end"});
        }},
       {"AbsurdSectionCount",
        [](Env &E) {
-         std::string Bad = E.patched("shnum.o", [](Elf64Patch &P) {
-           P.put<uint16_t>(0x3c, 0xfff0);
-         });
+         std::string Bad =
+             E.patched("shnum.o", [](Elf64Patch &P) { P.put<uint16_t>(0x3c, 0xfff0); });
          Spec S = moduleCase(E, Bad, {"section header", "past the end", "sections"});
          S.Limits.AddressSpace = UnderAsan ? 0 : AddressSpaceLimit;
          return S;
@@ -208,9 +205,8 @@ const std::map<std::string, Case> &cases() {
        }},
       {"VersionsNotRecordMultiple",
        [](Env &E) {
-         std::string Bad = E.patched("v65.o", [](Elf64Patch &P) {
-           P.setSecSize(P.section("__versions"), 65);
-         });
+         std::string Bad =
+             E.patched("v65.o", [](Elf64Patch &P) { P.setSecSize(P.section("__versions"), 65); });
          return moduleCase(E, Bad, {"__versions"});
        }},
       {"VersionsNameWithoutNul",
@@ -224,18 +220,16 @@ const std::map<std::string, Case> &cases() {
        }},
       {"AbsurdVersionsSize",
        [](Env &E) {
-         std::string Bad = E.patched("v2g.o", [](Elf64Patch &P) {
-           P.setSecSize(P.section("__versions"), TwoGiB);
-         });
+         std::string Bad = E.patched(
+             "v2g.o", [](Elf64Patch &P) { P.setSecSize(P.section("__versions"), TwoGiB); });
          Spec S = moduleCase(E, Bad, {"__versions", "past the end", "offset"});
          S.Limits.AddressSpace = UnderAsan ? 0 : AddressSpaceLimit;
          return S;
        }},
       {"AbsurdSymtabSize",
        [](Env &E) {
-         std::string Bad = E.patched("sym2g.o", [](Elf64Patch &P) {
-           P.setSecSize(P.section(".symtab"), TwoGiB);
-         });
+         std::string Bad = E.patched(
+             "sym2g.o", [](Elf64Patch &P) { P.setSecSize(P.section(".symtab"), TwoGiB); });
          Spec S = moduleCase(E, Bad, {"sh_size", "past the end"});
          S.Limits.AddressSpace = UnderAsan ? 0 : AddressSpaceLimit;
          return S;
@@ -250,9 +244,8 @@ const std::map<std::string, Case> &cases() {
        }},
       {"BadModuleForModcheck",
        [](Env &E) {
-         std::string Bad = E.patched("check.o", [](Elf64Patch &P) {
-           P.setSecSize(P.section("__versions"), 65);
-         });
+         std::string Bad =
+             E.patched("check.o", [](Elf64Patch &P) { P.setSecSize(P.section("__versions"), 65); });
          Spec S;
          S.Argv = {toolPath("modcheck"), "-q", "-s", E.Symvers, Bad};
          S.Inputs = {Bad, E.Symvers};
@@ -262,9 +255,7 @@ const std::map<std::string, Case> &cases() {
        }},
       // --- Module.symvers
       {"SymversFieldCount",
-       [](Env &E) {
-         return symversCase(E, "0x12345678\tfoo\tvmlinux\n", {"field"});
-       }},
+       [](Env &E) { return symversCase(E, "0x12345678\tfoo\tvmlinux\n", {"field"}); }},
       {"SymversBadHex",
        [](Env &E) {
          return symversCase(E, "0x12z45678\tfoo\tvmlinux\tEXPORT_SYMBOL\t\n", {"CRC", "crc"});
@@ -337,8 +328,8 @@ const std::map<std::string, Case> &cases() {
        [](Env &E) {
          std::string Missing = E.Dir.file("no/such/folder/out.o");
          Spec S;
-         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o",
-                   Missing};
+         S.Argv = {
+             toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o", Missing};
          S.Inputs = {E.Symvers, E.Object};
          S.Output = Missing;
          S.NamedFile = Missing;
@@ -348,8 +339,8 @@ const std::map<std::string, Case> &cases() {
       {"OutputIsFolder",
        [](Env &E) {
          Spec S;
-         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o",
-                   E.OutDir};
+         S.Argv = {
+             toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o", E.OutDir};
          S.Inputs = {E.Symvers, E.Object};
          S.NamedFile = E.OutDir;
          S.Words = {"directory"};
@@ -381,8 +372,7 @@ const std::map<std::string, Case> &cases() {
       {"FifoModuleForModcheck",
        [](Env &E) {
          std::string F = fifo(E, "fifo.ko");
-         return specialInput({toolPath("modcheck"), "-q", "-s", E.Symvers, F}, F, {E.Symvers},
-                             "");
+         return specialInput({toolPath("modcheck"), "-q", "-s", E.Symvers, F}, F, {E.Symvers}, "");
        }},
       {"FifoKernel",
        [](Env &E) {
@@ -441,7 +431,9 @@ const std::map<std::string, Case> &cases() {
        }},
       {"SymversByteOrderMark",
        [](Env &E) {
-         return symversCase(E, "\xef\xbb\xbf" "0x1\ta\tvmlinux\tEXPORT_SYMBOL\t\n",
+         return symversCase(E,
+                            "\xef\xbb\xbf"
+                            "0x1\ta\tvmlinux\tEXPORT_SYMBOL\t\n",
                             {"bad CRC '\\xef\\xbb\\xbf0x1'"});
        }},
       {"UnreadableFolderInModuleTree",
@@ -471,8 +463,7 @@ const std::map<std::string, Case> &cases() {
          std::string Link = E.Dir.file("link.o");
          EXPECT_EQ(::symlink(E.Symvers.c_str(), Link.c_str()), 0);
          Spec S;
-         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o",
-                   Link};
+         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o", Link};
          S.Inputs = {E.Symvers, E.Object};
          S.NamedFile = Link;
          S.Words = {"is also an input"};
@@ -483,8 +474,7 @@ const std::map<std::string, Case> &cases() {
          std::string Link = E.Dir.file("hard.o");
          EXPECT_EQ(::link(E.Object.c_str(), Link.c_str()), 0);
          Spec S;
-         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o",
-                   Link};
+         S.Argv = {toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o", Link};
          S.Inputs = {E.Symvers, E.Object};
          S.NamedFile = Link;
          S.Words = {"is also an input"};
@@ -544,8 +534,15 @@ const std::map<std::string, Case> &cases() {
       {"StdinGivenTwice",
        [](Env &E) {
          Spec S;
-         S.Argv = {toolPath("modversions"), "-s", "-", "--kernel-config", "-", "--target-from",
-                   E.Object, "-o", E.Out};
+         S.Argv = {toolPath("modversions"),
+                   "-s",
+                   "-",
+                   "--kernel-config",
+                   "-",
+                   "--target-from",
+                   E.Object,
+                   "-o",
+                   E.Out};
          S.Inputs = {E.Object};
          S.Output = E.Out;
          S.NamedFile = "<stdin>";
@@ -556,8 +553,8 @@ const std::map<std::string, Case> &cases() {
       {"EndlessStdinKernelConfig",
        [](Env &E) {
          Spec S;
-         S.Argv = {toolPath("mkmod"), "-q", "-s", E.Symvers, "--kernel-config", "-", E.Object,
-                   "-o", E.Out};
+         S.Argv = {toolPath("mkmod"), "-q", "-s", E.Symvers, "--kernel-config", "-",
+                   E.Object,          "-o", E.Out};
          S.Inputs = {E.Object, E.Symvers};
          S.Output = E.Out;
          S.NamedFile = "<stdin>";
@@ -608,8 +605,7 @@ const std::map<std::string, Case> &cases() {
          };
          return S;
        }},
-      {"DevFullOutput",
-       [](Env &E) { return deviceOutput(E, "/dev/full", 2, {"No space"}); }},
+      {"DevFullOutput", [](Env &E) { return deviceOutput(E, "/dev/full", 2, {"No space"}); }},
       {"DevNullOutput", [](Env &E) { return deviceOutput(E, "/dev/null", 0, {}); }},
   };
   return Table;
@@ -649,8 +645,8 @@ TEST_P(BadInput, FailsCleanly) {
   if (S.Exit == 2) {
     EXPECT_EQ(R.Stdout, "");
     ASSERT_FALSE(R.Stderr.empty());
-    EXPECT_EQ(std::count(R.Stderr.begin(), R.Stderr.end(), '\n'), 1)
-        << "not one line:\n" << R.Stderr;
+    EXPECT_EQ(std::count(R.Stderr.begin(), R.Stderr.end(), '\n'), 1) << "not one line:\n"
+                                                                     << R.Stderr;
     EXPECT_EQ(R.Stderr.back(), '\n');
     EXPECT_EQ(R.Stderr.rfind(Tool + ": error: ", 0), 0u) << R.Stderr;
     EXPECT_NE(R.Stderr.find(S.NamedFile.empty() ? "/" : S.NamedFile), std::string::npos)
@@ -658,8 +654,7 @@ TEST_P(BadInput, FailsCleanly) {
     bool Says = S.Words.empty();
     for (const std::string &W : S.Words)
       Says |= R.Stderr.find(W) != std::string::npos;
-    EXPECT_TRUE(Says) << "does not say what is wrong (" << S.Words.front() << "...): "
-                      << R.Stderr;
+    EXPECT_TRUE(Says) << "does not say what is wrong (" << S.Words.front() << "...): " << R.Stderr;
   } else {
     EXPECT_EQ(R.Stderr, "");
   }

@@ -17,8 +17,7 @@ TEST(Batch, ResultsInInputOrder) {
   for (unsigned Threads : {0u, 1u, 2u, 7u}) {
     BatchOptions Opts;
     Opts.Threads = Threads;
-    std::vector<size_t> Out =
-        mapIndices(1000, [](size_t I) { return I * I; }, Opts);
+    std::vector<size_t> Out = mapIndices(1000, [](size_t I) { return I * I; }, Opts);
     ASSERT_EQ(Out.size(), 1000u);
     for (size_t I = 0; I < Out.size(); ++I)
       ASSERT_EQ(Out[I], I * I) << "threads " << Threads;

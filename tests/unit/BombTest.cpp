@@ -57,8 +57,7 @@ struct Env {
     llvm::sys::fs::create_directory(OutDir);
   }
   std::vector<std::string> mkmod(std::vector<std::string> Inputs, const char *Jobs = "1") {
-    std::vector<std::string> A = {toolPath("mkmod"), "-q", "-j", Jobs, "-s", Symvers,
-                                  "-O", OutDir};
+    std::vector<std::string> A = {toolPath("mkmod"), "-q", "-j", Jobs, "-s", Symvers, "-O", OutDir};
     A.insert(A.end(), Inputs.begin(), Inputs.end());
     return A;
   }
@@ -97,8 +96,8 @@ TEST_P(CompressedBomb, RefusedQuicklyWithinTheLimit) {
   if (GetParam() == Compression::Xz) {
     // xz readers (kmod, modver) take one stream, so this bomb is one: xz -0 makes it in
     // seconds.
-    std::string Cmd = "head -c " + std::to_string(BombSize) +
-                      " /dev/zero | xz -0 -T1 -c > '" + Bomb + "'";
+    std::string Cmd =
+        "head -c " + std::to_string(BombSize) + " /dev/zero | xz -0 -T1 -c > '" + Bomb + "'";
     if (std::system(Cmd.c_str()) != 0)
       GTEST_SKIP() << "no xz: " << Cmd;
   } else {
@@ -109,8 +108,7 @@ TEST_P(CompressedBomb, RefusedQuicklyWithinTheLimit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, CompressedBomb,
-                         ::testing::Values(Compression::Gzip, Compression::Zstd,
-                                           Compression::Xz),
+                         ::testing::Values(Compression::Gzip, Compression::Zstd, Compression::Xz),
                          [](const auto &I) { return compressionName(I.param).str(); });
 
 // Two bombs prepared side by side share one budget: the peak is not doubled.
@@ -129,7 +127,9 @@ TEST(Bomb, TwoJobsShareOneBudget) {
 TEST(Bomb, HugePlainModuleRefusedBeforeReading) {
   Env E;
   std::string Huge = E.Dir.file("huge.ko");
-  { std::ofstream(Huge) << readWhole(E.Object); }
+  {
+    std::ofstream(Huge) << readWhole(E.Object);
+  }
   ASSERT_EQ(::truncate(Huge.c_str(), off_t(4) << 30), 0);
   ChildResult R = expectRefused(E, E.mkmod({Huge}), Huge, ModuleLimit, 10);
   EXPECT_LT(R.MaxRssKiB, long(128 * MiB / 1024));
@@ -144,10 +144,10 @@ TEST(Bomb, LyingCompressedSectionRefusedBeforeLinking) {
   size_t Shdr = P.shdr(Data);
   P.put<uint64_t>(Shdr + 8, P.get<uint64_t>(Shdr + 8) | 0x800); // sh_flags |= SHF_COMPRESSED
   size_t Chdr = P.secOffset(Data);
-  P.put<uint32_t>(Chdr, 1);                      // ch_type: ELFCOMPRESS_ZLIB
-  P.put<uint32_t>(Chdr + 4, 0);                  // ch_reserved
-  P.put<uint64_t>(Chdr + 8, uint64_t(1) << 40);  // ch_size: 1 TiB
-  P.put<uint64_t>(Chdr + 16, 1);                 // ch_addralign
+  P.put<uint32_t>(Chdr, 1);                     // ch_type: ELFCOMPRESS_ZLIB
+  P.put<uint32_t>(Chdr + 4, 0);                 // ch_reserved
+  P.put<uint64_t>(Chdr + 8, uint64_t(1) << 40); // ch_size: 1 TiB
+  P.put<uint64_t>(Chdr + 16, 1);                // ch_addralign
   std::string Bad = E.Dir.write("liar.ko", P.Bytes);
   expectRefused(E, E.mkmod({Bad}), Bad, "claims 1099511627776 bytes", 10);
 }

@@ -2,8 +2,8 @@
 // hand-made malformed sections: every kind the compiler emits is read, ids and names line up
 // with DWARF's view of the same object, and broken input gives a one-line error.
 #include "Types/Btf.h"
-#include "Types/DwarfTypes.h"
 #include "Types/Closure.h"
+#include "Types/DwarfTypes.h"
 
 #include "Fixture.h"
 
@@ -70,8 +70,8 @@ std::string u32le(uint32_t V) {
 std::string section(const std::string &Types, const std::string &Strings) {
   std::string S = "\x9f\xeb\x01";
   S += '\0';
-  S += u32le(24) + u32le(0) + u32le(uint32_t(Types.size())) +
-       u32le(uint32_t(Types.size())) + u32le(uint32_t(Strings.size()));
+  S += u32le(24) + u32le(0) + u32le(uint32_t(Types.size())) + u32le(uint32_t(Types.size())) +
+       u32le(uint32_t(Strings.size()));
   return S + Types + Strings;
 }
 
@@ -188,8 +188,7 @@ TEST(Btf, MalformedSectionsAreOneLineErrors) {
             std::string::npos);
   EXPECT_NE(errorOf(section(Int, std::string("\0int", 4))).find("NUL"), std::string::npos);
   // A struct whose members run past the type section.
-  EXPECT_NE(errorOf(section(record(0, 4, 1000, 8), Strings)).find("truncated"),
-            std::string::npos);
+  EXPECT_NE(errorOf(section(record(0, 4, 1000, 8), Strings)).find("truncated"), std::string::npos);
   for (const std::string &E :
        {errorOf(section(record(0, 2, 0, 7), Strings)), errorOf(std::string(30, 'x'))}) {
     EXPECT_EQ(E.find('\n'), std::string::npos) << E;

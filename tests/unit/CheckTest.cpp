@@ -22,7 +22,7 @@ struct ModuleSpec {
   // {name, crc}; std::nullopt = no __versions section at all
   std::optional<std::vector<std::pair<std::string, uint32_t>>> Records =
       std::vector<std::pair<std::string, uint32_t>>{{"module_layout", 0x11111111},
-                                                     {"_printk", 0x22222222}};
+                                                    {"_printk", 0x22222222}};
   std::optional<std::vector<std::pair<std::string, uint32_t>>> Extended;
   std::vector<std::string> Calls = {"_printk"};
   std::vector<std::string> WeakCalls;
@@ -72,7 +72,8 @@ std::string source(const ModuleSpec &S) {
       Names += Name + "\\0";
     }
     C += "};\n__attribute__((section(\"__version_ext_names\"), used, aligned(1))) static const "
-         "char ext_names[] = \"" + Names + "\";\n";
+         "char ext_names[] = \"" +
+         Names + "\";\n";
   }
   for (const std::string &F : S.Calls)
     C += "extern int " + F + "(const char *, ...);\n";

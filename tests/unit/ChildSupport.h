@@ -17,11 +17,11 @@
 namespace modver::test {
 
 struct ChildSetup {
-  std::string Tmpdir;   // $TMPDIR of the child; empty: inherited
-  int Umask = -1;       // the child's umask; -1: inherited
+  std::string Tmpdir; // $TMPDIR of the child; empty: inherited
+  int Umask = -1;     // the child's umask; -1: inherited
   enum { ToFile, DevFull, Closed } Stdout = ToFile;
-  std::string OutPath;  // with ToFile: standard output goes here
-  std::string ErrPath;  // standard error goes here
+  std::string OutPath; // with ToFile: standard output goes here
+  std::string ErrPath; // standard error goes here
 };
 
 inline pid_t startChild(const std::vector<std::string> &Argv, const ChildSetup &S) {

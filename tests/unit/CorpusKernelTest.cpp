@@ -10,14 +10,14 @@
 //      `modversions` tool writes byte-identical files on two runs;
 //   d. every module of the package loads into its own kernel (checkModuleFiles).
 #include "Check/CheckRun.h"
-#include "Fixture.h"
-#include "KernelCache.h"
-#include "Kernel/KernelDb.h"
-#include "Kernel/KernelImage.h"
-#include "Kernel/ModuleTree.h"
 #include "Database/ModversionsObject.h"
 #include "Database/SymbolDb.h"
 #include "Database/Symvers.h"
+#include "Fixture.h"
+#include "Kernel/KernelDb.h"
+#include "Kernel/KernelImage.h"
+#include "Kernel/ModuleTree.h"
+#include "KernelCache.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -80,8 +80,8 @@ const SymbolDb &treeDb(const Corpus &C) {
   Loaded &L = loadedCache()[C.Abi];
   if (!L.Tree) {
     Clock::time_point T0 = Clock::now();
-    L.Tree = std::make_unique<SymbolDb>(
-        take(readModuleTreeExports(C.modulesDir()), C.modulesDir()));
+    L.Tree =
+        std::make_unique<SymbolDb>(take(readModuleTreeExports(C.modulesDir()), C.modulesDir()));
     L.TreeSeconds = secondsSince(T0);
   }
   return *L.Tree;
@@ -156,8 +156,8 @@ bool sameRow(const Export &A, const Export &B, bool WithExporter) {
 // Compare Ours with the rows of Expected that Pick selects: same names, same fields. Returns
 // the number of rows compared; failures list the first few differences of each kind.
 template <typename Pred>
-size_t expectSameRows(const SymbolDb &Ours, const SymbolDb &Expected, Pred Pick,
-                      bool WithExporter, const char *OursName) {
+size_t expectSameRows(const SymbolDb &Ours, const SymbolDb &Expected, Pred Pick, bool WithExporter,
+                      const char *OursName) {
   llvm::StringMap<const Export *> Want;
   for (const Export &E : Expected.exports())
     if (Pick(E))
@@ -267,8 +267,8 @@ TEST(Corpus, ModversionsObjectRoundTripsAndIsReproducible) {
       const Export &X = *A[I], &Y = *B[I];
       bool Same = sameRow(X, Y, /*WithExporter=*/true) && X.Crc == Y.Crc && X.Source == Y.Source;
       if (!Same && Differ++ < 10)
-        ADD_FAILURE() << "written " << describe(X, true) << " source=" << X.Source
-                      << "\n   read " << describe(Y, true) << " source=" << Y.Source;
+        ADD_FAILURE() << "written " << describe(X, true) << " source=" << X.Source << "\n   read "
+                      << describe(Y, true) << " source=" << Y.Source;
     }
     EXPECT_EQ(Differ, 0u);
     auto Again = writeModversionsObject(*Back);

@@ -29,8 +29,7 @@ std::string sampleData(size_t Size) {
 bool haveTool(llvm::StringRef Name) { return bool(llvm::sys::findProgramByName(Name)); }
 
 // Compress Data with a system tool (args before the file name) and return its stdout.
-std::string toolCompress(const TempDir &Dir, std::vector<std::string> Argv,
-                         llvm::StringRef Data) {
+std::string toolCompress(const TempDir &Dir, std::vector<std::string> Argv, llvm::StringRef Data) {
   Argv.push_back(Dir.write("input.bin", Data));
   CommandResult R = run(Argv);
   EXPECT_EQ(R.ExitCode, 0) << Argv[0] << ": " << R.Stderr;
@@ -80,14 +79,19 @@ const std::vector<ToolCase> &toolCases() {
 
 TEST(Decompress, DetectsMagics) {
   EXPECT_EQ(detectCompression("\x1f\x8b\x08rest"), Compression::Gzip);
-  EXPECT_EQ(detectCompression(llvm::StringRef("\xfd" "7zXZ\0rest", 10)), Compression::Xz);
+  EXPECT_EQ(detectCompression(llvm::StringRef("\xfd"
+                                              "7zXZ\0rest",
+                                              10)),
+            Compression::Xz);
   EXPECT_EQ(detectCompression("\x28\xb5\x2f\xfdrest"), Compression::Zstd);
   EXPECT_EQ(detectCompression("\x04\x22\x4d\x18rest"), Compression::Lz4Frame);
   EXPECT_EQ(detectCompression("\x02\x21\x4c\x18rest"), Compression::Lz4Legacy);
   EXPECT_EQ(detectCompression("BZh91AY&SY"), Compression::Bzip2);
   EXPECT_EQ(detectCompression(llvm::StringRef("\x89LZO\0\r\n\x1a\n", 9)), Compression::Lzo);
   EXPECT_EQ(detectCompression(llvm::StringRef("\x5d\0\0\x80\0", 5)), Compression::Lzma);
-  EXPECT_EQ(detectCompression("\x7f" "ELF"), Compression::None);
+  EXPECT_EQ(detectCompression("\x7f"
+                              "ELF"),
+            Compression::None);
   EXPECT_EQ(detectCompression(""), Compression::None);
   EXPECT_EQ(detectCompression("\x1f"), Compression::None);
 }
@@ -222,8 +226,7 @@ TEST(Decompress, UnsupportedFormatsSaySo) {
             "test.bin: compressed with lzo, which modver does not read");
   auto Bad = compress("out.lz4", "x", Compression::Lz4Frame);
   ASSERT_FALSE(bool(Bad));
-  EXPECT_EQ(llvm::toString(Bad.takeError()),
-            "out.lz4: modver does not write lz4 compressed files");
+  EXPECT_EQ(llvm::toString(Bad.takeError()), "out.lz4: modver does not write lz4 compressed files");
 }
 
 TEST(Decompress, ReadMaybeCompressed) {

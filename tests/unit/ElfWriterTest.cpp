@@ -223,8 +223,9 @@ TEST(ElfWriter, SmallObjectIsFast) {
     auto Obj = writeElfObject(x86_64(), S);
     ASSERT_TRUE(bool(Obj));
   }
-  double Us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - Start)
-                  .count() / Rounds;
+  double Us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - Start).count() /
+      Rounds;
   RecordProperty("MicrosecondsPerObject", std::to_string(Us));
   EXPECT_LT(Us, 1000.0);
 }

@@ -1,13 +1,13 @@
 // Explaining CRC changes from BTF on real Debian kernels (6.1.0-47 vs 6.1.0-56, or the ABIs in
 // MODVER_KERNEL_ABIS: the first and the last): recall, specificity, root causes, timings.
 // Skips when the kernel cache (MODVER_KERNEL_CACHE or the build's default) is missing.
-#include "Types/Btf.h"
-#include "Fixture.h"
-#include "KernelCache.h"
 #include "Explain/Explain.h"
-#include "Types/HeaderTypes.h"
+#include "Fixture.h"
 #include "Kernel/KernelImage.h"
+#include "KernelCache.h"
+#include "Types/Btf.h"
 #include "Types/Closure.h"
+#include "Types/HeaderTypes.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -126,8 +126,8 @@ std::string top(const std::map<std::string, size_t> &M, size_t N = 10) {
 // Explains every vmlinux export both kernels have a CRC for, and prints the figures and the
 // commonest root causes under Title.
 Figures measure(const char *Title, const SymbolDb &OldDb, const SymbolDb &NewDb,
-                const TypeGraph &OldTypes, const TypeGraph &NewTypes,
-                const HeaderTypes *OldHeaders, const HeaderTypes *NewHeaders) {
+                const TypeGraph &OldTypes, const TypeGraph &NewTypes, const HeaderTypes *OldHeaders,
+                const HeaderTypes *NewHeaders) {
   auto T0 = Clock::now();
   Explainer X(OldTypes, NewTypes, OldHeaders, NewHeaders);
   Figures F;
@@ -163,13 +163,12 @@ Figures measure(const char *Title, const SymbolDb &OldDb, const SymbolDb &NewDb,
     }
   }
   std::cout << "== " << Title << "\n"
-            << "explained " << (F.Changed + F.Same) << " exports in " << secondsSince(T0)
-            << " s (" << F.NoBtf << " without BTF on one side)\n"
+            << "explained " << (F.Changed + F.Same) << " exports in " << secondsSince(T0) << " s ("
+            << F.NoBtf << " without BTF on one side)\n"
             << "recall: " << F.ChangedFound << "/" << F.Changed << " = " << F.recall() << "\n"
-            << "misses for which opaque types are named as suspects: "
-            << F.MissedWithOpaqueSuspect << "/" << (F.Changed - F.ChangedFound) << "\n"
-            << "specificity: " << F.SameClean << "/" << F.Same << " = " << F.specificity()
-            << "\n"
+            << "misses for which opaque types are named as suspects: " << F.MissedWithOpaqueSuspect
+            << "/" << (F.Changed - F.ChangedFound) << "\n"
+            << "specificity: " << F.SameClean << "/" << F.Same << " = " << F.specificity() << "\n"
             << "commonest nearest difference per changed export:\n"
             << top(Nearest) << "commonest nearest difference behind unchanged CRCs:\n"
             << top(FalseNearest) << "some changed CRCs with no difference found:";
@@ -217,8 +216,8 @@ TEST_F(ExplainBtfKernel, RecallAndSpecificity) {
   std::optional<HeaderTypes> OldHeaders = headersOf(OldPath), NewHeaders = headersOf(NewPath);
   if (!OldHeaders || !NewHeaders)
     GTEST_SKIP() << "no linux-headers trees in the kernel cache beside the images";
-  Figures Opaque = measure("types no header defines are opaque (as genksyms leaves them)",
-                           *OldDb, *NewDb, Old->Types, New->Types, &*OldHeaders, &*NewHeaders);
+  Figures Opaque = measure("types no header defines are opaque (as genksyms leaves them)", *OldDb,
+                           *NewDb, Old->Types, New->Types, &*OldHeaders, &*NewHeaders);
   EXPECT_EQ(Opaque.Changed, All.Changed);
   EXPECT_GE(Opaque.recall(), 0.90);
   EXPECT_GE(Opaque.specificity(), 0.90);
@@ -257,8 +256,7 @@ TEST_F(ExplainBtfKernel, ToolsUseTheHeadersBesideTheImages) {
 
   R = run({toolPath("modversions"), "--types", NewPath, "__clk_get_name"});
   ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
-  EXPECT_NE(R.Stdout.find("struct clk  // no header defines it: not expanded"),
-            std::string::npos)
+  EXPECT_NE(R.Stdout.find("struct clk  // no header defines it: not expanded"), std::string::npos)
       << R.Stdout;
 }
 
@@ -270,8 +268,8 @@ TEST_F(ExplainBtfKernel, ModcheckExplainsAModulesMismatches) {
     Mod += ".xz";
   if (!exists(Mod))
     GTEST_SKIP() << "no fat module in the cache";
-  CommandResult R = run({toolPath("modcheck"), "-k", NewPath, "--explain", "--explain-from",
-                         OldPath, Mod, "--json"});
+  CommandResult R = run(
+      {toolPath("modcheck"), "-k", NewPath, "--explain", "--explain-from", OldPath, Mod, "--json"});
   ASSERT_EQ(R.ExitCode, 1) << R.Stderr; // the old module does not load into the new kernel
   auto Doc = llvm::json::parse(R.Stdout);
   ASSERT_TRUE(bool(Doc)) << llvm::toString(Doc.takeError());
@@ -288,6 +286,5 @@ TEST_F(ExplainBtfKernel, ModcheckExplainsAModulesMismatches) {
   R = run({toolPath("modcheck"), "-k", NewPath, "--explain", "--explain-from", OldPath, Mod});
   ASSERT_EQ(R.ExitCode, 1) << R.Stderr;
   EXPECT_NE(R.Stdout.find("why the CRCs differ"), std::string::npos) << R.Stdout;
-  EXPECT_NE(R.Stdout.find("types no header defines are left out"), std::string::npos)
-      << R.Stdout;
+  EXPECT_NE(R.Stdout.find("types no header defines are left out"), std::string::npos) << R.Stdout;
 }

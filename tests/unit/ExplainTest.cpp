@@ -1,9 +1,9 @@
 // Explanations of known type edits, on types made at test time: the same C file compiled
 // twice (`clang -g -c`, with and without one edit), read as DWARF and as BTF (`pahole -J`).
 // Each edit must be found, named, and described; a symbol the edit does not reach must not.
+#include "Explain/Explain.h"
 #include "Types/Btf.h"
 #include "Types/DwarfTypes.h"
-#include "Explain/Explain.h"
 #include "Types/HeaderTypes.h"
 
 #include "Fixture.h"
@@ -86,8 +86,8 @@ protected:
   // Old: the plain source; new: with -D<Edit>.
   Explanation explainEdit(const std::string &Edit, llvm::StringRef Symbol = "api") {
     std::string Old = compile(Dir, "old.c", Source, {"-g", "-O0"}, "clang");
-    std::string New = compile(Dir, "new-" + Edit + ".c", Source, {"-g", "-O0", "-D" + Edit},
-                              "clang");
+    std::string New =
+        compile(Dir, "new-" + Edit + ".c", Source, {"-g", "-O0", "-D" + Edit}, "clang");
     P = Pair();
     if (GetParam() == From::Dwarf) {
       P.DwarfOld = dwarfOf(Old);
@@ -125,7 +125,8 @@ TEST_P(ExplainEdits, MemberAdded) {
   ASSERT_EQ(E.Types.size(), 1u) << text(E);
   EXPECT_EQ(E.Types[0].Type, "struct inner");
   EXPECT_NE(text(E).find("struct inner: member 'added' added at offset 16 (int)"),
-            std::string::npos) << text(E);
+            std::string::npos)
+      << text(E);
   EXPECT_NE(text(E).find("size 16 -> 24"), std::string::npos) << text(E);
 }
 
@@ -134,8 +135,7 @@ TEST_P(ExplainEdits, MemberRetyped) {
   ASSERT_EQ(E.Types.size(), 1u) << text(E);
   EXPECT_NE(text(E).find("struct inner: member 'b' retyped: long -> int"), std::string::npos)
       << text(E);
-  EXPECT_NE(text(E).find("member 'b' moved: offset 8 -> offset 4"), std::string::npos)
-      << text(E);
+  EXPECT_NE(text(E).find("member 'b' moved: offset 8 -> offset 4"), std::string::npos) << text(E);
 }
 
 TEST_P(ExplainEdits, EnumValueChanged) {
@@ -148,8 +148,8 @@ TEST_P(ExplainEdits, EnumValueChanged) {
 TEST_P(ExplainEdits, TypedefChanged) {
   Explanation E = explainEdit("TYPEDEF");
   ASSERT_EQ(E.Types.size(), 1u) << text(E);
-  EXPECT_NE(text(E).find("typedef handle_t: now int (was unsigned int)"),
-            std::string::npos) << text(E);
+  EXPECT_NE(text(E).find("typedef handle_t: now int (was unsigned int)"), std::string::npos)
+      << text(E);
 }
 
 TEST_P(ExplainEdits, PrototypeParameterChanged) {
@@ -178,8 +178,7 @@ TEST_P(ExplainEdits, TypeNoHeaderDefinesIsOpaque) {
   EXPECT_EQ(E.Result, Explanation::NoDifference) << text(E);
   // Not counted, but named as the suspect: a private header might define it.
   EXPECT_EQ(E.OpaqueSuspects, std::vector<std::string>{"struct inner"});
-  EXPECT_NE(text(E).find("differences lie behind types no header defines"),
-            std::string::npos)
+  EXPECT_NE(text(E).find("differences lie behind types no header defines"), std::string::npos)
       << text(E);
   // The same edit in a type the headers define is found.
   E = explainEdit("ENUM_VALUE");

@@ -44,11 +44,11 @@ struct FlatOptions {
   bool Kflagstab = false; // 7.1+: one table, GPL-ness in flag bytes
   bool Crcs = true;
   // Near misses:
-  bool CrcShort = false;        // one CRC word missing before the strings
-  bool Unsorted = false;        // two entries of the first table swapped
-  bool BadFlag = false;         // a flag byte with an unknown bit
-  bool TwoCopies = false;       // the whole tables twice
-  std::string Junk;             // bytes between the tables and the strings
+  bool CrcShort = false;  // one CRC word missing before the strings
+  bool Unsorted = false;  // two entries of the first table swapped
+  bool BadFlag = false;   // a flag byte with an unknown bit
+  bool TwoCopies = false; // the whole tables twice
+  std::string Junk;       // bytes between the tables and the strings
 };
 
 class ImageBuilder {
@@ -205,8 +205,7 @@ TEST(FlatImage, WrongByteOrderFindsNothing) {
   std::string Img = flatImage(O);
   Img[0x18] = 0;
   std::string Msg = errorOf(Img);
-  EXPECT_NE(Msg.find("Image: flat kernel image: no export table found"), std::string::npos)
-      << Msg;
+  EXPECT_NE(Msg.find("Image: flat kernel image: no export table found"), std::string::npos) << Msg;
 }
 
 TEST(FlatImage, NearMissesAreRefused) {
@@ -224,8 +223,7 @@ TEST(FlatImage, NearMissesAreRefused) {
        "bytes before its strings, where __kcrctab"},
       {"junk before the strings", With([](FlatOptions &O) { O.Junk = std::string(4, '\0'); }),
        "bytes before its strings"},
-      {"an unsorted table", With([](FlatOptions &O) { O.Unsorted = true; }),
-       "has 3 sorted parts"},
+      {"an unsorted table", With([](FlatOptions &O) { O.Unsorted = true; }), "has 3 sorted parts"},
       {"an unknown flag bit", With([](FlatOptions &O) { O.Kflagstab = O.BadFlag = true; }),
        "flag byte 0x80"},
       {"the tables twice", With([](FlatOptions &O) { O.TwoCopies = true; }),

@@ -139,9 +139,11 @@ TEST(HeaderTypes, FindsHeadersBesideAnImageInAnUnpackedTree) {
             "include /usr/src/linux-headers-6.1.0-99-common/Makefile\n");
   llvm::sys::fs::create_directories(Root + "/lib/modules/" + R);
   ASSERT_EQ(::symlink("/usr/src/linux-headers-6.1.0-99-common",
-                      (Root + "/lib/modules/" + R + "/source").c_str()), 0);
+                      (Root + "/lib/modules/" + R + "/source").c_str()),
+            0);
   ASSERT_EQ(::symlink(("/usr/src/linux-headers-" + R).c_str(),
-                      (Root + "/lib/modules/" + R + "/build").c_str()), 0);
+                      (Root + "/lib/modules/" + R + "/build").c_str()),
+            0);
   std::vector<std::string> Dirs = headersBeside(Root + "/boot/vmlinuz-" + R);
   ASSERT_EQ(Dirs.size(), 2u);
   EXPECT_NE(Dirs[0].find("linux-headers-6.1.0-99-common"), std::string::npos) << Dirs[0];

@@ -57,8 +57,8 @@ struct Kernel {
   // modversions.o of that kernel: the database that knows the ELF target.
   std::string Db() {
     std::string Out = Dir.file("modversions.o");
-    CommandResult R = run({toolPath("modversions"), "-s", Symvers, "--target-from", Module,
-                           "-o", Out});
+    CommandResult R =
+        run({toolPath("modversions"), "-s", Symvers, "--target-from", Module, "-o", Out});
     EXPECT_EQ(R.ExitCode, 0) << R.Stderr;
     return Out;
   }
@@ -305,8 +305,7 @@ TEST(HostileTarget, MkmodTargetMismatchNamesTheModuleAndShowsTheOsAbi) {
   Kernel K;
   std::string Db = K.Db();
   std::string Other = K.patchedModule("fbsd.ko", llvm::ELF::EI_OSABI, "\x09");
-  CommandResult R =
-      run({toolPath("mkmod"), "-q", "-k", Db, Other, "-o", K.Dir.file("out.ko")});
+  CommandResult R = run({toolPath("mkmod"), "-q", "-k", Db, Other, "-o", K.Dir.file("out.ko")});
   EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
   EXPECT_NE(R.Stderr.find(Other + ": is ELF64 little-endian x86-64, OS ABI 9 but the kernel is "
                                   "ELF64 little-endian x86-64"),
@@ -331,7 +330,9 @@ TEST(HostileTarget, TargetsThatDifferDescribeDifferently) {
 TEST(HostileMessages, PrintableEscapesAndCaps) {
   EXPECT_EQ(printable("plain name_1"), "plain name_1");
   EXPECT_EQ(printable(llvm::StringRef("a\x1b[31m\a\r\n\0b", 11)), "a\\x1b[31m\\x07\\r\\n\\x00b");
-  EXPECT_EQ(printable("\xef\xbb\xbf" "0x1"), "\\xef\\xbb\\xbf0x1");
+  EXPECT_EQ(printable("\xef\xbb\xbf"
+                      "0x1"),
+            "\\xef\\xbb\\xbf0x1");
   std::string Huge(10 << 20, 'v');
   std::string P = printable(Huge);
   EXPECT_LT(P.size(), MaxEchoedBytes + 40);
@@ -373,8 +374,8 @@ TEST(HostileMessages, LinkErrorsNameTheInputsNotTheStagingCopies) {
   ASSERT_FALSE(llvm::sys::fs::copy_file(K.Module, A));
   ASSERT_FALSE(llvm::sys::fs::copy_file(K.Module, B));
   ASSERT_EQ(run({"gzip", "-n", A, B}).ExitCode, 0);
-  CommandResult R = run({toolPath("mkmod"), "-q", "-s", K.Symvers, A + ".gz", B + ".gz", "-o",
-                         K.Dir.file("out.ko")});
+  CommandResult R = run(
+      {toolPath("mkmod"), "-q", "-s", K.Symvers, A + ".gz", B + ".gz", "-o", K.Dir.file("out.ko")});
   EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
   EXPECT_EQ(R.Stderr.find("modver-input"), std::string::npos) << R.Stderr;
   EXPECT_TRUE(R.Stderr.find(A + ".gz") != std::string::npos ||
@@ -398,17 +399,18 @@ TEST(HostileConventions, ModversionsWritesDashToStandardOutput) {
   CommandResult R =
       run({toolPath("modversions"), "-s", K.Symvers, "--target-from", K.Module, "-o", "-"});
   EXPECT_EQ(R.ExitCode, 0) << R.Stderr;
-  EXPECT_EQ(R.Stdout.rfind("\x7f" "ELF", 0), 0u);
+  EXPECT_EQ(R.Stdout.rfind("\x7f"
+                           "ELF",
+                           0),
+            0u);
 }
 
 TEST(HostileConventions, MkmodOutputDirMustExist) {
   Kernel K;
   std::string Missing = K.Dir.file("no/such");
-  CommandResult R =
-      run({toolPath("mkmod"), "-q", "-s", K.Symvers, K.Module, "-O", Missing});
+  CommandResult R = run({toolPath("mkmod"), "-q", "-s", K.Symvers, K.Module, "-O", Missing});
   EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
-  EXPECT_NE(R.Stderr.find(Missing + ": No such file or directory"), std::string::npos)
-      << R.Stderr;
+  EXPECT_NE(R.Stderr.find(Missing + ": No such file or directory"), std::string::npos) << R.Stderr;
   EXPECT_FALSE(llvm::sys::fs::exists(K.Dir.file("no")));
 }
 

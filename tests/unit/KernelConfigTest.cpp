@@ -1,6 +1,6 @@
+#include "Kernel/KernelConfig.h"
 #include "Check/Check.h"
 #include "Fixture.h"
-#include "Kernel/KernelConfig.h"
 #include "Kernel/KernelDb.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -37,8 +37,8 @@ TEST(KernelConfig, FoundBesideTheKernelFile) {
 
 TEST(KernelConfig, DecidesTheForceLoadVerdictThroughTheDatabase) {
   TempDir Dir;
-  std::string Symvers = Dir.write("Module.symvers",
-                                  "0x00000001\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t\n");
+  std::string Symvers =
+      Dir.write("Module.symvers", "0x00000001\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t\n");
   Dir.write(".config", "# CONFIG_MODULE_FORCE_LOAD is not set\n");
   KernelSources Sources;
   Sources.Symvers.push_back(Symvers);

@@ -455,7 +455,10 @@ TEST(KernelImage, EmbeddedPayloadIsFoundByScanning) {
   auto Zst = compress("x", readWhole(Exe), Compression::Zstd);
   ASSERT_TRUE(bool(Zst));
   // A decompressor stub with a false xz magic, then the payload.
-  std::string Img = std::string(3000, '\x55') + std::string("\xfd" "7zXZ\0junk", 10) +
+  std::string Img = std::string(3000, '\x55') +
+                    std::string("\xfd"
+                                "7zXZ\0junk",
+                                10) +
                     std::string(1000, '\x90') + *Zst + std::string(64, '\0');
   std::string P = Dir.write("Image.self-extracting", Img);
   expectDefaultExports(mustRead(P), P);
@@ -519,8 +522,8 @@ TEST(KernelImage, BrokenTables) {
   {
     Options O; // a name pointing into .data, outside __ksymtab_strings
     O.ExtraKsymtab = "  .long alpha - .\n  .long alpha - .\n  .long 0\n";
-    Cases.push_back({"outside", O,
-                     "entry 3 of __ksymtab: name does not point to a NUL-terminated string"});
+    Cases.push_back(
+        {"outside", O, "entry 3 of __ksymtab: name does not point to a NUL-terminated string"});
   }
   {
     Options O; // the last string of a plain (non-merged) section without its NUL

@@ -1,7 +1,7 @@
 // Where the tools look for a kernel when none is given: the classic /boot layout and Debian's
 // merged-/usr one (7.x packages: /usr/lib/modules/<release>/vmlinuz and config, no /boot).
-#include "Kernel/KernelDb.h"
 #include "Fixture.h"
+#include "Kernel/KernelDb.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -72,8 +72,7 @@ TEST(KernelSources, NothingFoundListsEveryPathTried) {
   ASSERT_FALSE(bool(S));
   std::string Msg = llvm::toString(S.takeError());
   EXPECT_NE(Msg.find("/usr/lib/modules/7.2.13+deb14-amd64/vmlinuz"), std::string::npos) << Msg;
-  EXPECT_NE(Msg.find("/usr/lib/modules/7.2.13+deb14-amd64/build/Module.symvers"),
-            std::string::npos)
+  EXPECT_NE(Msg.find("/usr/lib/modules/7.2.13+deb14-amd64/build/Module.symvers"), std::string::npos)
       << Msg;
   EXPECT_NE(Msg.find("/boot/vmlinuz-7.2.13+deb14-amd64"), std::string::npos) << Msg;
 }

@@ -1,17 +1,17 @@
 // libmodver-ld.so under the real GNU linkers (ld.bfd and gold): the records it adds inside the
 // link equal mkmod's, inputs that already carry records get only what is missing, and the
 // failures (disagreeing records, unexported imports, LTO objects) fail the link itself.
+#include "Database/ModversionsObject.h"
+#include "Database/Symvers.h"
 #include "Elf/ElfFile.h"
+#include "Elf/ElfTarget.h"
 #include "Fixture.h"
 #include "LdPlugin/LinkSession.h"
 #include "LdPlugin/LtoInput.h"
 #include "LdPlugin/PluginOptions.h"
+#include "Module/VersionsSection.h"
 #include "Relink/MkMod.h"
 #include "Relink/Relink.h"
-#include "Database/ModversionsObject.h"
-#include "Database/Symvers.h"
-#include "Elf/ElfTarget.h"
-#include "Module/VersionsSection.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
@@ -66,7 +66,9 @@ std::string modObjectSource(uint32_t ImpACrc) {
   return "struct modversion_info { unsigned long crc; char name[56]; };\n"
          "static const struct modversion_info ____versions[]\n"
          "  __attribute__((used, section(\"__versions\"))) = {\n"
-         "  { " + std::to_string(ImpACrc) + "UL, \"imp_a\" },\n"
+         "  { " +
+         std::to_string(ImpACrc) +
+         "UL, \"imp_a\" },\n"
          "  { 0x103UL, \"module_layout\" },\n};\n";
 }
 
@@ -193,8 +195,8 @@ TEST_P(LdPluginTest, AgreeingRecordsOfAnInputAreNotDuplicated) {
       {"imp_a", 0x100}, {"module_layout", 0x103}, {"imp_b", 0x101}, {"imp_weak", 0x102}};
   EXPECT_EQ(Got, Want);
   // The same set mkmod gives (it replaces the table instead, so its order differs).
-  std::vector<VersionRecord> Mk = classicRecords(mkmod({Module, Other, ModObj},
-                                                       Dir.file("mkmod.ko")));
+  std::vector<VersionRecord> Mk =
+      classicRecords(mkmod({Module, Other, ModObj}, Dir.file("mkmod.ko")));
   auto ByName = [](const VersionRecord &A, const VersionRecord &B) { return A.Name < B.Name; };
   std::sort(Got.begin(), Got.end(), ByName);
   std::sort(Mk.begin(), Mk.end(), ByName);
@@ -273,19 +275,16 @@ TEST_P(LdPluginTest, LtoObjectClaimedByGccsPluginGivesAClearMessage) {
   std::string Lto = compile(Dir, "lto.c", "extern int imp_a(int); int f(void){return imp_a(1);}",
                             {"-O1", "-flto"}, "gcc");
   std::string Fuse = GetParam() == "ld.gold" ? "-fuse-ld=gold" : "-fuse-ld=bfd";
-  CommandResult R = run({"gcc", Fuse, "-flto", "-r", "-nostdlib",
-                         "-Wl,-plugin," + std::string(PluginPath),
-                         "-Wl,-plugin-opt=symvers=" + SymversPath, "-o", Dir.file("quux.ko"),
-                         Module, Other, Lto});
+  CommandResult R = run(
+      {"gcc", Fuse, "-flto", "-r", "-nostdlib", "-Wl,-plugin," + std::string(PluginPath),
+       "-Wl,-plugin-opt=symvers=" + SymversPath, "-o", Dir.file("quux.ko"), Module, Other, Lto});
   EXPECT_NE(R.ExitCode, 0);
   std::string All = R.Stdout + R.Stderr;
-  EXPECT_NE(All.find("is an LTO object (claimed by GCC's LTO plugin)"), std::string::npos)
-      << All;
+  EXPECT_NE(All.find("is an LTO object (claimed by GCC's LTO plugin)"), std::string::npos) << All;
 }
 
 TEST_P(LdPluginTest, NoKernelGivenIsAnError) {
-  CommandResult R = run({LinkerPath, "-r", "-plugin", PluginPath, "-o", Dir.file("x.ko"),
-                         Module});
+  CommandResult R = run({LinkerPath, "-r", "-plugin", PluginPath, "-o", Dir.file("x.ko"), Module});
   EXPECT_NE(R.ExitCode, 0);
   EXPECT_NE((R.Stdout + R.Stderr).find("no kernel given"), std::string::npos);
 }
@@ -298,8 +297,7 @@ TEST_P(LdPluginTest, UnknownOptionIsAnError) {
 
 INSTANTIATE_TEST_SUITE_P(GnuLinkers, LdPluginTest, ::testing::Values("ld.bfd", "ld.gold"),
                          [](const auto &Info) {
-                           return Info.param == "ld.bfd" ? std::string("bfd")
-                                                         : std::string("gold");
+                           return Info.param == "ld.bfd" ? std::string("bfd") : std::string("gold");
                          });
 
 // The plugin writes the tables the kernel's configuration asks for, as mkmod does with the
@@ -355,9 +353,10 @@ TEST_P(LdPluginTest, TablesFollowTheKernelConfigurationAsMkmodWritesThem) {
     std::string ByConfig = Dir.file("config.ko"), ByObject = Dir.file("object.ko");
     CommandResult R = link({Module, Other}, ByConfig, {"kernel-config=" + Config});
     ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
-    std::vector<std::string> Argv = {LinkerPath, "-r", "-plugin", PluginPath,
-                                     "-plugin-opt=modversions=" + ModversionsO,
-                                     "-T", Script, "-o", ByObject, Module, Other};
+    std::vector<std::string> Argv = {
+        LinkerPath, "-r",   "-plugin", PluginPath, "-plugin-opt=modversions=" + ModversionsO,
+        "-T",       Script, "-o",      ByObject,   Module,
+        Other};
     R = run(Argv);
     ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
 
@@ -377,17 +376,16 @@ TEST_P(LdPluginTest, TablesFollowTheKernelConfigurationAsMkmodWritesThem) {
 
 TEST_P(LdPluginTest, TooLongSymbolFailsTheLinkForAClassicKernel) {
   std::string Long(70, 'q');
-  std::string LongObj = compile(Dir, "long.c",
-                                "extern int " + Long + "(void);\nint g(void) { return " + Long +
-                                    "(); }\n",
-                                {"-O1", "-fno-pic"});
+  std::string LongObj = compile(
+      Dir, "long.c", "extern int " + Long + "(void);\nint g(void) { return " + Long + "(); }\n",
+      {"-O1", "-fno-pic"});
   std::string LongSymvers =
       Dir.write("long.symvers", "0x00000abc\t" + Long + "\tvmlinux\tEXPORT_SYMBOL\t\n");
   std::string Config =
       Dir.write("config", "CONFIG_MODVERSIONS=y\n# CONFIG_EXTENDED_MODVERSIONS is not set\n");
   std::string Out = Dir.file("quux.ko");
-  CommandResult R = link({Module, Other, LongObj}, Out,
-                         {"symvers=" + LongSymvers, "kernel-config=" + Config});
+  CommandResult R =
+      link({Module, Other, LongObj}, Out, {"symvers=" + LongSymvers, "kernel-config=" + Config});
   EXPECT_NE(R.ExitCode, 0);
   std::string All = R.Stdout + R.Stderr;
   EXPECT_NE(All.find("too long symbol \"" + Long + "\""), std::string::npos) << All;
@@ -405,8 +403,7 @@ TEST_P(LdPluginTest, TooLongSymbolFailsTheLinkForAClassicKernel) {
 TEST(LdPluginOptionsTest, RepeatableSourcesAndFlags) {
   LdPluginOptions O;
   for (const char *T : {"kernel=/k/vmlinux", "modversions=/k/modversions.o", "symvers=a",
-                        "symvers=b", "modules=/m", "extended", "all", "allow-unresolved",
-                        "force"})
+                        "symvers=b", "modules=/m", "extended", "all", "allow-unresolved", "force"})
     ASSERT_FALSE(bool(applyLdPluginOption(O, T))) << T;
   EXPECT_EQ(O.Sources.Kernels, (std::vector<std::string>{"/k/vmlinux", "/k/modversions.o"}));
   EXPECT_EQ(O.Sources.Symvers, (std::vector<std::string>{"a", "b"}));
@@ -453,14 +450,15 @@ TEST_P(LdPluginTest, VermagicRefusalNamesTheOutputAndTheInput) {
   std::string DbPath = Dir.write("modversions.o", *Object);
 
   std::string Out = Dir.file("quux.ko");
-  std::vector<std::string> Argv = {LinkerPath, "-r", "-plugin", PluginPath,
-                                   "-plugin-opt=kernel=" + DbPath, "-T", Script, "-o", Out,
-                                   Other, Module};
+  std::vector<std::string> Argv = {
+      LinkerPath, "-r", "-plugin", PluginPath, "-plugin-opt=kernel=" + DbPath, "-T", Script,
+      "-o",       Out,  Other,     Module};
   CommandResult R = run(Argv);
   EXPECT_NE(R.ExitCode, 0);
   std::string All = R.Stdout + R.Stderr;
-  EXPECT_NE(All.find(Out + ": refused (vermagic from " + Module + "): it was compiled against "
-                           "kernel 6.1.0-56-amd64"),
+  EXPECT_NE(All.find(Out + ": refused (vermagic from " + Module +
+                     "): it was compiled against "
+                     "kernel 6.1.0-56-amd64"),
             std::string::npos)
       << All;
   EXPECT_FALSE(llvm::sys::fs::exists(Out));

@@ -1,11 +1,11 @@
 // mkmod end to end on objects compiled at test time: the records, the untouched sections, the
 // guard, the linkers, compressed and atomic outputs.
+#include "Relink/MkMod.h"
 #include "Compression/Decompress.h"
 #include "Database/ModversionsObject.h"
-#include "Kernel/KernelDb.h"
 #include "Elf/ElfFile.h"
 #include "Fixture.h"
-#include "Relink/MkMod.h"
+#include "Kernel/KernelDb.h"
 #include "Module/VersionsSection.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -45,8 +45,8 @@ const char *OtherSource = "int from_other(int x) { return x * 2; }\n";
 SymbolDb kernel() {
   SymbolDb Db;
   int Crc = 0x100;
-  for (const char *Name : {"imp_a", "imp_b", "imp_weak", "module_layout", "unused_export",
-                           "from_other"}) {
+  for (const char *Name :
+       {"imp_a", "imp_b", "imp_weak", "module_layout", "unused_export", "from_other"}) {
     Export E;
     E.Name = Name;
     E.Crc = Crc++;
@@ -92,8 +92,8 @@ std::vector<VersionRecord> records(const std::string &Path) {
   return Tables->Classic ? *Tables->Classic : std::vector<VersionRecord>{};
 }
 
-llvm::Error makeModule(const std::vector<std::string> &Inputs, const std::string &Output,
-                       Linker &L, const SymbolDb &Db, MkModOptions Opt = {}) {
+llvm::Error makeModule(const std::vector<std::string> &Inputs, const std::string &Output, Linker &L,
+                       const SymbolDb &Db, MkModOptions Opt = {}) {
   auto P = prepareModule(Inputs, Output, Db, Opt);
   if (!P)
     return P.takeError();
@@ -120,9 +120,11 @@ TEST_P(MkModTest, RecordsAreExactlyTheImportsThenModuleLayout) {
   std::string Out = Dir.file("quux.ko");
   ASSERT_FALSE(bool(makeModule({Module}, Out, *L, kernel())));
   std::vector<VersionRecord> R = records(Out);
-  std::vector<VersionRecord> Want = {
-      {"imp_a", 0x100}, {"imp_b", 0x101}, {"imp_weak", 0x102}, {"from_other", 0x105},
-      {"module_layout", 0x103}};
+  std::vector<VersionRecord> Want = {{"imp_a", 0x100},
+                                     {"imp_b", 0x101},
+                                     {"imp_weak", 0x102},
+                                     {"from_other", 0x105},
+                                     {"module_layout", 0x103}};
   // symtab order is the compiler's; compare as a set, module_layout last
   ASSERT_EQ(R.size(), Want.size());
   EXPECT_EQ(R.back(), Want.back());
@@ -177,8 +179,8 @@ INSTANTIATE_TEST_SUITE_P(Linkers, MkModTest, ::testing::Values("lld", "ld", "ld.
 TEST(MkMod, ExtendedRecordsForLongNames) {
   TempDir Dir;
   std::string Long(70, 'q');
-  std::string Obj = compile(Dir, "long.c",
-                            "extern int " + Long + "(void);\nint f(void) { return " + Long + "(); }\n");
+  std::string Obj = compile(
+      Dir, "long.c", "extern int " + Long + "(void);\nint f(void) { return " + Long + "(); }\n");
   SymbolDb Db = kernel();
   Export E;
   E.Name = Long;
@@ -254,8 +256,8 @@ TEST(MkMod, InputIsNeverTheOutputWithoutInPlace) {
 TEST(MkModTool, ExitCodesAndMessages) {
   TempDir Dir;
   std::string Obj = compile(Dir, "quux.c", ModuleSource, {"-O1"});
-  std::string Symvers = Dir.write("Module.symvers",
-                                  "0x00000100\timp_a\tvmlinux\tEXPORT_SYMBOL\t\n"
+  std::string Symvers =
+      Dir.write("Module.symvers", "0x00000100\timp_a\tvmlinux\tEXPORT_SYMBOL\t\n"
                                   "0x00000103\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t\n");
   // imp_b and from_other are not exported: one error naming both, exit 2, nothing written
   CommandResult R = run({toolPath("mkmod"), Obj, "--symvers", Symvers, "-o", Dir.file("o.ko")});
@@ -264,8 +266,8 @@ TEST(MkModTool, ExitCodesAndMessages) {
   EXPECT_NE(R.Stderr.find("from_other"), std::string::npos) << R.Stderr;
   EXPECT_FALSE(llvm::sys::fs::exists(Dir.file("o.ko")));
 
-  R = run({toolPath("mkmod"), Obj, "--symvers", Symvers, "--allow-unresolved", "-o",
-           Dir.file("o.ko")});
+  R = run(
+      {toolPath("mkmod"), Obj, "--symvers", Symvers, "--allow-unresolved", "-o", Dir.file("o.ko")});
   EXPECT_EQ(R.ExitCode, 0) << R.Stderr;
   EXPECT_NE(R.Stderr.find("warning"), std::string::npos) << R.Stderr; // bare symvers: no release
 
@@ -305,18 +307,18 @@ std::string flagsAndAlign(const std::string &Path, llvm::StringRef Name) {
 class ConfiguredTables : public ::testing::Test {
 protected:
   void SetUp() override {
-    Module = compile(Dir, "long.c",
-                     "extern int imp_a(int);\nextern int " + LongName +
-                         "(void);\nint init_module(void) { return imp_a(1) + " + LongName +
-                         "(); }\n",
-                     {"-O1", "-fno-pic"});
+    Module =
+        compile(Dir, "long.c",
+                "extern int imp_a(int);\nextern int " + LongName +
+                    "(void);\nint init_module(void) { return imp_a(1) + " + LongName + "(); }\n",
+                {"-O1", "-fno-pic"});
     Short = compile(Dir, "short.c",
                     "extern int imp_a(int);\nint init_module(void) { return imp_a(1); }\n",
                     {"-O1", "-fno-pic"});
-    Symvers = Dir.write("Module.symvers",
-                        "0x00000100\timp_a\tvmlinux\tEXPORT_SYMBOL\t\n"
-                        "0x00000103\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t\n"
-                        "0x00000abc\t" + LongName + "\tvmlinux\tEXPORT_SYMBOL\t\n");
+    Symvers = Dir.write("Module.symvers", "0x00000100\timp_a\tvmlinux\tEXPORT_SYMBOL\t\n"
+                                          "0x00000103\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t\n"
+                                          "0x00000abc\t" +
+                                              LongName + "\tvmlinux\tEXPORT_SYMBOL\t\n");
     auto Made = Linker::inProcess();
     ASSERT_TRUE(bool(Made));
     L = std::move(*Made);
@@ -384,8 +386,7 @@ TEST_F(ConfiguredTables, ExtendedKernelGetsBothTables) {
     ASSERT_TRUE(T->Classic && T->Extended);
     ASSERT_EQ(T->Extended->size(), 3u);
     EXPECT_EQ(T->Extended->back(), (VersionRecord{"module_layout", 0x103}));
-    EXPECT_NE(std::find(T->Extended->begin(), T->Extended->end(),
-                        VersionRecord{LongName, 0xabc}),
+    EXPECT_NE(std::find(T->Extended->begin(), T->Extended->end(), VersionRecord{LongName, 0xabc}),
               T->Extended->end());
     EXPECT_EQ(*T->Classic,
               (std::vector<VersionRecord>{{"imp_a", 0x100}, {"module_layout", 0x103}}));
@@ -455,8 +456,8 @@ TEST_F(ConfiguredTables, ClassicKernelRefusesTooLongSymbol) {
 
 TEST_F(ConfiguredTables, MkmodToolTakesKernelConfig) {
   std::string Config = Dir.write("cfg", ConfigExtOnly);
-  CommandResult R = run({toolPath("mkmod"), Module, "--symvers", Symvers, "--kernel-config",
-                         Config, "-o", Dir.file("t.ko")});
+  CommandResult R = run({toolPath("mkmod"), Module, "--symvers", Symvers, "--kernel-config", Config,
+                         "-o", Dir.file("t.ko")});
   ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
   EXPECT_EQ(flagsAndAlign(Dir.file("t.ko"), "__versions"), "");
   EXPECT_EQ(flagsAndAlign(Dir.file("t.ko"), "__version_ext_crcs"), "A 4");

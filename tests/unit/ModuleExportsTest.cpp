@@ -106,8 +106,9 @@ TEST(ModuleExports, KflagstabGivesGplOnly) {
 
 TEST(ModuleExports, KflagstabOfWrongSize) {
   TempDir Dir;
-  std::string Src = moduleSource(Specs, KsymtabForm::Kflagstab) +
-                    "__asm__(\".section \\\"___kflagstab+zzz\\\",\\\"a\\\"\\n.byte 0\\n.previous\");\n";
+  std::string Src =
+      moduleSource(Specs, KsymtabForm::Kflagstab) +
+      "__asm__(\".section \\\"___kflagstab+zzz\\\",\\\"a\\\"\\n.byte 0\\n.previous\");\n";
   std::string Ko = linkModule(Dir, compile(Dir, "demo.c", Src), "demo.ko");
   std::string Msg = errorOf(readExportsOf(Ko));
   EXPECT_NE(Msg.find("'__kflagstab' has 5 bytes for 4 entries of '__ksymtab'"), std::string::npos)
@@ -215,8 +216,9 @@ TEST(ModuleExports, NameWithoutNul) {
 
 TEST(ModuleExports, CrcTableOfWrongSize) {
   TempDir Dir;
-  std::string Src = moduleSource({Specs[0]}) +
-                    "__asm__(\".section \\\"___kcrctab+zzz\\\",\\\"a\\\"\\n.long 7\\n.previous\");\n";
+  std::string Src =
+      moduleSource({Specs[0]}) +
+      "__asm__(\".section \\\"___kcrctab+zzz\\\",\\\"a\\\"\\n.long 7\\n.previous\");\n";
   std::string Ko = linkModule(Dir, compile(Dir, "demo.c", Src), "demo.ko");
   std::string Msg = errorOf(readExportsOf(Ko));
   EXPECT_NE(Msg.find("'__kcrctab' has 8 bytes for 1 entries"), std::string::npos) << Msg;

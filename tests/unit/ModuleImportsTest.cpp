@@ -32,8 +32,8 @@ std::vector<std::string> names(const std::vector<ImportedSymbol> &Syms) {
 }
 
 void expectDemoImports(const ModuleImports &M) {
-  EXPECT_EQ(names(M.Undefined), (std::vector<std::string>{"first_import", "second_import",
-                                                          "maybe_there (weak)"}));
+  EXPECT_EQ(names(M.Undefined),
+            (std::vector<std::string>{"first_import", "second_import", "maybe_there (weak)"}));
   EXPECT_NE(std::find(M.Defined.begin(), M.Defined.end(), "defined_here"), M.Defined.end());
   EXPECT_NE(std::find(M.Defined.begin(), M.Defined.end(), "keep"), M.Defined.end());
   EXPECT_EQ(std::find(M.Defined.begin(), M.Defined.end(), "local_helper"), M.Defined.end());
@@ -85,7 +85,8 @@ TEST(ModuleImports, BigEndianPowerPC64Helpers) {
   EXPECT_EQ(M->Target.Machine, llvm::ELF::EM_PPC64);
   std::vector<std::string> N = names(M->Undefined);
   EXPECT_NE(std::find(N.begin(), N.end(), "dotted_import"), N.end());
-  for (const char *Hidden : {".dotted_import", "_savegpr0_14", "_restgpr0_14", "_savevr_20", ".TOC."})
+  for (const char *Hidden :
+       {".dotted_import", "_savegpr0_14", "_restgpr0_14", "_savevr_20", ".TOC."})
     EXPECT_EQ(std::find(N.begin(), N.end(), Hidden), N.end()) << Hidden;
   ASSERT_TRUE(M->Versions.Classic.has_value());
   EXPECT_EQ(M->Versions.Classic->back().Crc, 0xabcdef01u);
@@ -104,7 +105,8 @@ TEST(ModuleImports, IgnoredImports) {
 
 TEST(ModuleImports, NameFromFileWithoutModinfo) {
   TempDir Dir;
-  std::string Obj = compile(Dir, "my-driver.c", "extern int f(void); int g(void) { return f(); }\n");
+  std::string Obj =
+      compile(Dir, "my-driver.c", "extern int f(void); int g(void) { return f(); }\n");
   auto M = readModuleImports(Dir.file("sub/my-driver.ko.xz"), readWhole(Obj));
   ASSERT_TRUE(bool(M)) << llvm::toString(M.takeError());
   EXPECT_EQ(M->Name, "my_driver");
@@ -125,7 +127,8 @@ TEST(ModuleImports, ThisModuleSection) {
 }
 
 TEST(ModuleImports, BadInput) {
-  auto NotElf = readModuleImports("a.ko", "\x7f" "EL nope");
+  auto NotElf = readModuleImports("a.ko", "\x7f"
+                                          "EL nope");
   ASSERT_FALSE(bool(NotElf));
   EXPECT_EQ(llvm::toString(NotElf.takeError()), "a.ko: not an ELF file");
 

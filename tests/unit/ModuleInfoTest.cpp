@@ -10,7 +10,7 @@ namespace {
 
 TEST(ModuleInfo, ParsesEntriesSkippingPadding) {
   static const char Raw[] = "\0\0vermagic=6.1.0-56-amd64 SMP mod_unload \0name=demo\0\0\0\0"
-                           "import_ns=A\0import_ns=B\0license=GPL\0flag\0depends=x,y";
+                            "import_ns=A\0import_ns=B\0license=GPL\0flag\0depends=x,y";
   llvm::StringRef Bytes(Raw, sizeof(Raw)); // includes the final NUL
   auto Info = parseModuleInfo("m.ko", Bytes);
   ASSERT_TRUE(bool(Info)) << llvm::toString(Info.takeError());

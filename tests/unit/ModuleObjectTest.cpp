@@ -1,9 +1,9 @@
 // One module opened once: every answer from the same decompressed bytes, and a module both
 // checked and read for the export database read once.
+#include "Module/ModuleObject.h"
 #include "Check/CheckRun.h"
 #include "Kernel/ModuleTree.h"
 #include "Module/ModuleExports.h"
-#include "Module/ModuleObject.h"
 #include "ModuleTestSources.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -23,10 +23,10 @@ const char *Vermagic = "6.1.0-56-amd64 SMP preempt mod_unload modversions ";
 std::string demoSource(const std::string &Name) {
   std::vector<ExportSpec> Specs = {{Name + "_probe", true, "DEMO_NS", 0x1234},
                                    {Name + "_plain", false, "", 7}};
-  std::string Src = modinfoSource({"vermagic=" + std::string(Vermagic), "name=" + Name,
-                                   "license=GPL"}) +
-                    versionsSource({{"shared_helper", 0x99}, {"module_layout", 0x42}}) +
-                    "extern int shared_helper(int);\n";
+  std::string Src =
+      modinfoSource({"vermagic=" + std::string(Vermagic), "name=" + Name, "license=GPL"}) +
+      versionsSource({{"shared_helper", 0x99}, {"module_layout", 0x42}}) +
+      "extern int shared_helper(int);\n";
   for (const ExportSpec &S : Specs)
     Src += "int " + S.Symbol + "(int x) { return shared_helper(x); }\n";
   return Src + exportsSource(Specs);

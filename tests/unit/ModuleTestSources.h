@@ -116,8 +116,8 @@ inline std::string linkModule(const TempDir &Dir, const std::string &Object,
   std::string Script = Dir.write("module.lds", ModuleLinkerScript + ExtraScript);
   std::string Out = Dir.file(Name);
   std::vector<std::string> Argv = LinkerArgv;
-  for (const std::string &A : {std::string("-r"), std::string("-T"), Script, std::string("-o"),
-                               Out, Object})
+  for (const std::string &A :
+       {std::string("-r"), std::string("-T"), Script, std::string("-o"), Out, Object})
     Argv.push_back(A);
   CommandResult R = run(Argv);
   if (R.ExitCode != 0)

@@ -67,9 +67,9 @@ TEST(ModuleTree, FindsModulesSorted) {
     Rel.push_back(M.RelativePath);
     Names.push_back(M.ExporterName);
   }
-  EXPECT_EQ(Rel, (std::vector<std::string>{"extra/vendor.ko",
-                                           "kernel/drivers/usb/storage/usb-storage.ko",
-                                           "kernel/fs/ext9/ext9.ko.xz", "kernel/lib/nothing.ko"}));
+  EXPECT_EQ(
+      Rel, (std::vector<std::string>{"extra/vendor.ko", "kernel/drivers/usb/storage/usb-storage.ko",
+                                     "kernel/fs/ext9/ext9.ko.xz", "kernel/lib/nothing.ko"}));
   EXPECT_EQ(Names, (std::vector<std::string>{"extra/vendor", "drivers/usb/storage/usb-storage",
                                              "fs/ext9/ext9", "lib/nothing"}));
 }

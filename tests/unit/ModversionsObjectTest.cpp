@@ -1,11 +1,11 @@
 #include "Database/ModversionsObject.h"
 
+#include "Database/DbMetadata.h"
 #include "Elf/ElfFile.h"
 #include "Elf/ElfWriter.h"
 #include "Fixture.h"
-#include "Database/DbMetadata.h"
-#include "Versioning/VersionsObject.h"
 #include "Module/VersionsSection.h"
+#include "Versioning/VersionsObject.h"
 
 #include <chrono>
 #include <ctime>
@@ -111,8 +111,9 @@ std::string handMade(const ElfTarget &T, std::vector<VersionRecord> Classic,
   return Obj ? *Obj : std::string();
 }
 
-const char MetaHead[] = "modver-db\t1\nrelease\t\nvermagic\t\nforce-load\tunknown\nmissing-ns-imports\tunknown\n"
-                        "sources\t1\nModule.symvers\n";
+const char MetaHead[] =
+    "modver-db\t1\nrelease\t\nvermagic\t\nforce-load\tunknown\nmissing-ns-imports\tunknown\n"
+    "sources\t1\nModule.symvers\n";
 
 } // namespace
 
@@ -233,7 +234,8 @@ TEST(ModversionsObject, IsModversionsObject) {
   ASSERT_TRUE(bool(Plain));
   EXPECT_FALSE(isModversionsObject(*Plain));
   EXPECT_FALSE(isModversionsObject("not elf"));
-  EXPECT_FALSE(isModversionsObject("\x7f" "ELF"));
+  EXPECT_FALSE(isModversionsObject("\x7f"
+                                   "ELF"));
   EXPECT_EQ(errorOf(*Plain), "m.o: not a modversions.o: no .modver.db section");
 }
 
@@ -456,9 +458,9 @@ TEST(ModversionsObject, OlderFilesReadWithoutConfigurationAndBadValuesAreErrors)
   EXPECT_EQ(Old->kernel().Modversions, std::nullopt);
   EXPECT_EQ(Old->kernel().ExtendedModversions, std::nullopt);
   EXPECT_FALSE(Old->kernel().HasKflagstab);
-  EXPECT_EQ(errorOf(handMade(T, {{"a", 7}}, std::nullopt,
-                             Head + "extended-modversions\tmaybe\n" + Tail)),
-            "m.o: .modver.db line 6: bad extended-modversions 'maybe'");
+  EXPECT_EQ(
+      errorOf(handMade(T, {{"a", 7}}, std::nullopt, Head + "extended-modversions\tmaybe\n" + Tail)),
+      "m.o: .modver.db line 6: bad extended-modversions 'maybe'");
   EXPECT_EQ(errorOf(handMade(T, {{"a", 7}}, std::nullopt, Head + "kflagstab\tsure\n" + Tail)),
             "m.o: .modver.db line 6: bad kflagstab 'sure'");
   // Out of order is not read as the option: the line is then where 'sources' belongs.

@@ -63,20 +63,18 @@ TEST(OutputFile, NewOutputsGetTheUmaskOfTheWriter) {
   S.Umask = 027;
   std::string Db = E.OutDir + "/db.o", Ko = E.OutDir + "/m.ko", KoLd = E.OutDir + "/ld.ko",
               Xz = E.OutDir + "/m.ko.xz";
-  auto R = E.run({toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o", Db},
-                 S);
+  auto R =
+      E.run({toolPath("modversions"), "-s", E.Symvers, "--target-from", E.Object, "-o", Db}, S);
   EXPECT_EQ(R.first.ExitCode, 0) << R.second;
   R = E.run({toolPath("mkmod"), "-q", "-s", E.Symvers, E.Object, "-o", Ko}, S);
   EXPECT_EQ(R.first.ExitCode, 0) << R.second;
-  R = E.run({toolPath("mkmod"), "-q", "--linker", "ld", "-s", E.Symvers, E.Object, "-o", KoLd},
-            S);
+  R = E.run({toolPath("mkmod"), "-q", "--linker", "ld", "-s", E.Symvers, E.Object, "-o", KoLd}, S);
   EXPECT_EQ(R.first.ExitCode, 0) << R.second;
   R = E.run({toolPath("mkmod"), "-q", "-s", E.Symvers, E.Object, "-o", Xz}, S);
   EXPECT_EQ(R.first.ExitCode, 0) << R.second;
   for (const std::string &P : {Db, Ko, KoLd, Xz})
     EXPECT_EQ(modeOf(P), 0640u) << P;
-  EXPECT_EQ(listFolder(E.OutDir),
-            (std::vector<std::string>{"db.o", "ld.ko", "m.ko", "m.ko.xz"}));
+  EXPECT_EQ(listFolder(E.OutDir), (std::vector<std::string>{"db.o", "ld.ko", "m.ko", "m.ko.xz"}));
 }
 
 TEST(OutputFile, InPlaceKeepsTheFilesMode) {

@@ -217,14 +217,13 @@ Object readObject(const std::string &Path) {
 }
 
 bool isVersionName(llvm::StringRef Name) {
-  return Name == "__versions" || Name.starts_with("__version_ext_") ||
-         Name.starts_with(".modver.");
+  return Name == "__versions" || Name.starts_with("__version_ext_") || Name.starts_with(".modver.");
 }
 
 // Sections the linker rebuilds from scratch; compared through the symbols instead.
 bool isLinkerMade(const Section &S) {
-  return S.Type == SHT_NULL || S.Type == SHT_RELA || S.Type == SHT_REL ||
-         S.Type == SHT_SYMTAB || S.Type == SHT_STRTAB || S.Type == SHT_GROUP;
+  return S.Type == SHT_NULL || S.Type == SHT_RELA || S.Type == SHT_REL || S.Type == SHT_SYMTAB ||
+         S.Type == SHT_STRTAB || S.Type == SHT_GROUP;
 }
 
 std::set<std::string> stringsOf(const std::string &Bytes) {
@@ -257,8 +256,8 @@ void expectPassedThrough(const Object &Module, const Object &Out, const std::str
     else if (In.Type == SHT_NOBITS)
       EXPECT_EQ(O.Size, In.Size);
     else
-      EXPECT_TRUE(O.Bytes == In.Bytes) << "contents differ (" << In.Bytes.size() << " vs "
-                                       << O.Bytes.size() << " bytes)";
+      EXPECT_TRUE(O.Bytes == In.Bytes)
+          << "contents differ (" << In.Bytes.size() << " vs " << O.Bytes.size() << " bytes)";
   }
   std::map<std::string, uint64_t> MergeFlags;
   for (const Section &S : Module.Sections)
@@ -317,8 +316,7 @@ const Fixtures &fixtures() {
     // A module as modpost + the kernel's module.lds make it: tables under the kernel's names,
     // and a build ID (Kbuild links with --build-id=sha1).
     F->ModuleWithOld = F->Dir.file("modold.o");
-    CommandResult R =
-        run({"ld", "-r", "--build-id=sha1", "-o", F->ModuleWithOld, F->Module, Old});
+    CommandResult R = run({"ld", "-r", "--build-id=sha1", "-o", F->ModuleWithOld, F->Module, Old});
     EXPECT_EQ(R.ExitCode, 0) << R.Stderr;
     auto Script = findLinkerScript("modver.lds", "");
     if (!Script)
@@ -492,8 +490,7 @@ TEST_P(RelinkWith, FailuresAreErrorsAndLeaveNothingBehind) {
   EXPECT_NE(llvm::toString(std::move(E)).find("no/such/dir/out.ko"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Linkers, RelinkWith,
-                         ::testing::Values("in-process", "ld", "ld.lld"),
+INSTANTIATE_TEST_SUITE_P(Linkers, RelinkWith, ::testing::Values("in-process", "ld", "ld.lld"),
                          [](const auto &Info) {
                            std::string N = Info.param;
                            std::replace_if(
@@ -547,8 +544,7 @@ TEST(RelinkInProcess, OneLinkerSerialisesThreads) {
   std::vector<int> Failures(4, 0);
   for (int T = 0; T < 4; ++T)
     Threads.emplace_back([&, T] {
-      RelinkJob Job{{F.Module, F.VersionsExt}, Dir.file("t" + std::to_string(T) + ".ko"),
-                    F.Script};
+      RelinkJob Job{{F.Module, F.VersionsExt}, Dir.file("t" + std::to_string(T) + ".ko"), F.Script};
       for (int I = 0; I < 20; ++I)
         if (llvm::errorToBool(L.link(Job)))
           ++Failures[T];
@@ -589,9 +585,9 @@ TEST(RelinkDiagnostics, FirstErrorLineWithoutProgramName) {
                                 "ld.lld: error: second\n",
                                 "ld.lld"),
             "cannot open x.o: No such file");
-  EXPECT_EQ(firstDiagnosticLine("/usr/bin/ld: warning: w\n/usr/bin/ld: cannot find x.o\n",
-                                "/usr/bin/ld"),
-            "cannot find x.o");
+  EXPECT_EQ(
+      firstDiagnosticLine("/usr/bin/ld: warning: w\n/usr/bin/ld: cannot find x.o\n", "/usr/bin/ld"),
+      "cannot find x.o");
   EXPECT_EQ(firstDiagnosticLine("ld: warning: only warnings\n", "/usr/bin/ld"),
             "warning: only warnings");
   EXPECT_EQ(firstDiagnosticLine("/usr/bin/ld:/x/bad.lds:1: syntax error\n", "/usr/bin/ld"),
@@ -607,9 +603,8 @@ double medianMs(Linker &L, const RelinkJob &Job, int Runs) {
   for (int I = 0; I < Runs; ++I) {
     auto Start = std::chrono::steady_clock::now();
     llvm::Error E = L.link(Job);
-    Ms.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - Start)
-            .count());
+    Ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - Start)
+                     .count());
     if (E) {
       ADD_FAILURE() << llvm::toString(std::move(E));
       return -1;
@@ -642,8 +637,7 @@ std::string kernelModule(llvm::StringRef Rel) {
 // fat.ko from Debian's 6.1.0-56 kernel, relinked with a versions object holding its own
 // __versions renamed to .modver.versions: the result must have the original's sections.
 TEST(RelinkRealModule, DebianFatKo) {
-  std::string Fat = kernelModule(
-      "6.1.0-56-amd64/lib/modules/6.1.0-56-amd64/kernel/fs/fat/fat.ko");
+  std::string Fat = kernelModule("6.1.0-56-amd64/lib/modules/6.1.0-56-amd64/kernel/fs/fat/fat.ko");
   if (!llvm::sys::fs::exists(Fat))
     GTEST_SKIP() << Fat << " is not there (fetch the Debian kernels)";
   const Fixtures &F = fixtures();
@@ -651,9 +645,9 @@ TEST(RelinkRealModule, DebianFatKo) {
   std::string Vers = Dir.file("fat-versions.o");
   // The versions object must carry an empty .note.GNU-stack like any compiled object: GNU ld
   // otherwise marks the output's .note.GNU-stack SHF_EXECINSTR (stack must be executable).
-  CommandResult R = run({"objcopy", "--only-section=__versions", "--rename-section",
-                         "__versions=.modver.versions", "--add-section",
-                         ".note.GNU-stack=/dev/null", Fat, Vers});
+  CommandResult R =
+      run({"objcopy", "--only-section=__versions", "--rename-section",
+           "__versions=.modver.versions", "--add-section", ".note.GNU-stack=/dev/null", Fat, Vers});
   ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
   Object In = readObject(Fat);
   const Section *OldVersions = In.one("__versions");
@@ -669,8 +663,7 @@ TEST(RelinkRealModule, DebianFatKo) {
     Linker &L = Owned ? *Owned : inProcessLinker();
     ASSERT_FALSE(llvm::errorToBool(L.link(Job))) << Name;
     Object O = readObject(Job.OutputPath);
-    expectVersionSection(O, "__versions", OldVersions->Align, OldVersions->Bytes,
-                         "fat.ko " + Name);
+    expectVersionSection(O, "__versions", OldVersions->Align, OldVersions->Bytes, "fat.ko " + Name);
     expectPassedThrough(In, O, "fat.ko " + Name);
   }
   reportTimings("fat.ko", Job);

@@ -57,7 +57,8 @@ SymbolDb dbWith(uint32_t Crc) {
 
 TEST(CheckReport, TextAndJsonComeFromOneValue) {
   CheckReport R{dbWith(1).kernel(),
-                {refused("a.ko", "kfree"), unreadable("b.ko"), refused("c.ko", "kfree")}};
+                {refused("a.ko", "kfree"), unreadable("b.ko"), refused("c.ko", "kfree")},
+                /*KernelFrom=*/""};
   VerdictCounts C = R.counts();
   EXPECT_EQ(C.Incompatible, 2u);
   EXPECT_EQ(C.Unreadable, 1u);

@@ -12,12 +12,12 @@
 //   f. mkmod refuses in one line (exit 1) and writes nothing: the kernel checks no records.
 #include "Check/CheckRun.h"
 #include "Compression/Decompress.h"
+#include "Database/Symvers.h"
 #include "Fixture.h"
-#include "KernelCache.h"
 #include "Kernel/KernelDb.h"
 #include "Kernel/KernelImage.h"
 #include "Kernel/ModuleTree.h"
-#include "Database/Symvers.h"
+#include "KernelCache.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -36,12 +36,12 @@ namespace {
 
 CachedDebianKernel sid() { return cachedDebianKernel(MODVER_SID_KERNEL); }
 
-#define REQUIRE_CACHED(K)                                                                     \
-  do {                                                                                        \
-    if (std::string M = (K).missing(); !M.empty())                                            \
-      GTEST_SKIP() << (K).Release << " is not in the kernel cache (run the kernel-fetch-sid " \
-                   << "or kernel-fetch-trixie test, or tests/kernel/fetch-debian); missing: " \
-                   << M;                                                                      \
+#define REQUIRE_CACHED(K)                                                                          \
+  do {                                                                                             \
+    if (std::string M = (K).missing(); !M.empty())                                                 \
+      GTEST_SKIP() << (K).Release << " is not in the kernel cache (run the kernel-fetch-sid "      \
+                   << "or kernel-fetch-trixie test, or tests/kernel/fetch-debian); missing: "      \
+                   << M;                                                                           \
   } while (0)
 
 void record(const std::string &Key, const std::string &Value) {
@@ -229,7 +229,8 @@ TEST(SidKernel, ModuleOutsideAModuleNamespaceListIsRefused) {
     ASSERT_TRUE(bool(Imports)) << llvm::toString(Imports.takeError());
     std::string Ns;
     for (const ImportedSymbol &S : Imports->Undefined)
-      if (const Export *E = Db.find(S.Name); E && llvm::StringRef(E->Namespace).starts_with("module:"))
+      if (const Export *E = Db.find(S.Name);
+          E && llvm::StringRef(E->Namespace).starts_with("module:"))
         Ns = E->Namespace;
     if (Ns.empty())
       continue;

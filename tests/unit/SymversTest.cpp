@@ -120,15 +120,13 @@ TEST(Symvers, BadCrc) {
 
 TEST(Symvers, EmptySymbolOrModule) {
   expectError("0x1\t\tvmlinux\tEXPORT_SYMBOL\t\n", "Module.symvers:1: empty symbol name");
-  expectError("0x1\ta\t\tEXPORT_SYMBOL\t\n",
-              "Module.symvers:1: empty module name for symbol 'a'");
+  expectError("0x1\ta\t\tEXPORT_SYMBOL\t\n", "Module.symvers:1: empty module name for symbol 'a'");
 }
 
 TEST(Symvers, UnknownExportType) {
   expectError("0x1\ta\tvmlinux\tFOO\t\n", "Module.symvers:1: unknown export type 'FOO'");
   // The 5.4-era layout had the namespace third: the export type is then in the wrong column.
-  expectError("0x1\ta\tvmlinux\tNS\tEXPORT_SYMBOL\n",
-              "Module.symvers:1: unknown export type 'NS'");
+  expectError("0x1\ta\tvmlinux\tNS\tEXPORT_SYMBOL\n", "Module.symvers:1: unknown export type 'NS'");
 }
 
 TEST(Symvers, DuplicateNamesBothLines) {
@@ -159,6 +157,5 @@ TEST(Symvers, ReadsPlainAndGzipFiles) {
 TEST(Symvers, MissingFileNamesIt) {
   auto Db = readSymversFile("/nonexistent/Module.symvers");
   ASSERT_FALSE(bool(Db));
-  EXPECT_NE(llvm::toString(Db.takeError()).find("/nonexistent/Module.symvers"),
-            std::string::npos);
+  EXPECT_NE(llvm::toString(Db.takeError()).find("/nonexistent/Module.symvers"), std::string::npos);
 }

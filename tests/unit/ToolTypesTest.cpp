@@ -40,8 +40,7 @@ TEST_F(ToolTypes, TypesNoHeaderDefinesAreNotExpanded) {
   ASSERT_EQ(R.ExitCode, 0) << R.Stderr;
   EXPECT_NE(R.Stdout.find("struct pub {"), std::string::npos) << R.Stdout;
   EXPECT_EQ(R.Stdout.find("secret"), std::string::npos) << R.Stdout;
-  EXPECT_NE(R.Stdout.find("struct priv  // no header defines it: not expanded"),
-            std::string::npos)
+  EXPECT_NE(R.Stdout.find("struct priv  // no header defines it: not expanded"), std::string::npos)
       << R.Stdout;
 }
 
@@ -61,8 +60,8 @@ TEST_F(ToolTypes, UnknownSymbolIsAnErrorNamingIt) {
 }
 
 TEST(ToolExplain, ExplainHeadersTakesTwoDirectories) {
-  CommandResult R = run({toolPath("modcheck"), "--diff", "a", "b", "--explain",
-                         "--explain-headers", "only-one"});
+  CommandResult R =
+      run({toolPath("modcheck"), "--diff", "a", "b", "--explain", "--explain-headers", "only-one"});
   EXPECT_EQ(R.ExitCode, 64) << R.Stderr;
 }
 
@@ -85,8 +84,8 @@ TEST(ToolExplain, ModulesMayFollowTheTwoValueOptions) {
   // The module is read (and reported unreadable), not taken for a third kernel.
   EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
   EXPECT_NE(R.Stdout.find(Missing + ": unreadable"), std::string::npos) << R.Stdout;
-  R = run({toolPath("modcheck"), "--diff", Old, New, "--explain-headers", Dir.path(),
-           Dir.path(), Missing});
+  R = run({toolPath("modcheck"), "--diff", Old, New, "--explain-headers", Dir.path(), Dir.path(),
+           Missing});
   EXPECT_EQ(R.ExitCode, 2) << R.Stderr;
   EXPECT_NE(R.Stdout.find(Missing + ": unreadable"), std::string::npos) << R.Stdout;
   R = run({toolPath("modcheck"), "--diff", Old, New});

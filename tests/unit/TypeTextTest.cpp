@@ -1,7 +1,7 @@
 // Spelling types as text on graphs built by hand, including the malformed shapes a fuzzer
 // found (bench-free: each must come back at once, bounded, not after 2^64 steps).
-#include "Explain/TypeDiff.h"
 #include "Types/TypeText.h"
+#include "Explain/TypeDiff.h"
 
 #include <gtest/gtest.h>
 

@@ -122,8 +122,8 @@ TEST(PlanRecords, ExtendedKernelGetsEveryRecordInBothTables) {
   EXPECT_EQ(*Plan->Extended,
             (std::vector<VersionRecord>{
                 {"_printk", 0x22222222}, {Long, 0x44444444}, {"module_layout", 0x11111111}}));
-  EXPECT_EQ(Plan->Classic, (std::vector<VersionRecord>{{"_printk", 0x22222222},
-                                                       {"module_layout", 0x11111111}}));
+  EXPECT_EQ(Plan->Classic,
+            (std::vector<VersionRecord>{{"_printk", 0x22222222}, {"module_layout", 0x11111111}}));
   VersionTables T = Plan->tables();
   EXPECT_TRUE(T.Classic && T.Extended);
 
@@ -162,8 +162,7 @@ TEST(PlanRecords, ClassicKernelRefusesTooLongNamesAsModpost) {
             std::string::npos)
       << Msg;
   // A 6.1 .config has no EXTENDED_MODVERSIONS line at all: the same.
-  EXPECT_FALSE(bool(planRecords("m.o", {Long}, configured("CONFIG_MODVERSIONS=y\n"), {},
-                                x8664())));
+  EXPECT_FALSE(bool(planRecords("m.o", {Long}, configured("CONFIG_MODVERSIONS=y\n"), {}, x8664())));
 
   // --extended is the explicit override.
   RecordOptions Forced;
@@ -228,4 +227,3 @@ TEST(Guard, DatabaseWithoutReleaseWarns) {
   EXPECT_FALSE(V.refused());
   ASSERT_EQ(V.Warnings.size(), 1u);
 }
-

@@ -60,14 +60,14 @@ int parseFailed(CLI::App &App, const CLI::ParseError &E);
 
 // CLI11_PARSE, with the documented exit codes: 0 after --help/--version, ExitUsage on a bad
 // command line.
-#define CLI11_PARSE_TOOL(App, Argc, Argv)                                                     \
-  do {                                                                                       \
-    ::modver::prepareProcess();                                                              \
-    try {                                                                                    \
-      (App).parse((Argc), (Argv));                                                           \
-    } catch (const CLI::ParseError &E) {                                                     \
-      return ::modver::parseFailed((App), E);                                                \
-    }                                                                                        \
+#define CLI11_PARSE_TOOL(App, Argc, Argv)                                                          \
+  do {                                                                                             \
+    ::modver::prepareProcess();                                                                    \
+    try {                                                                                          \
+      (App).parse((Argc), (Argv));                                                                 \
+    } catch (const CLI::ParseError &E) {                                                           \
+      return ::modver::parseFailed((App), E);                                                      \
+    }                                                                                              \
   } while (0)
 
 } // namespace modver
