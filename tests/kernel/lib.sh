@@ -469,10 +469,19 @@ kt_require_host() {
 #                                          (no busybox: the loader mounts and powers off);
 #                                          .ko.xz files are decompressed first. Prints the same
 #                                          RESULT/KMSG/KTAINT/LOADER-START/BOOT lines as boot_and_load.
+# The cross compiler for ARCH, as the Debian package names it. It runs inside the trixie chroot
+# (tests/kernel/debian-chroot): on Debian 12 the host's gcc-multilib, which the -m32 fixtures need,
+# conflicts with every gcc-<ver>-<arch>-linux-gnu cross compiler.
 arch_cross_gcc() {
   case "$1" in
     arm64) echo aarch64-linux-gnu-gcc ;;
     *) harness_die "no cross compiler known for $1"; return 1 ;;
+  esac
+}
+arch_cross_packages() {
+  case "$1" in
+    arm64) echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
+    *) harness_die "no cross packages known for $1"; return 1 ;;
   esac
 }
 arch_qemu() {
@@ -493,8 +502,14 @@ harness_loader_arch() {
   w=$(harness_workdir)
   bin="$w/loader-$arch"
   if [ ! -x "$bin" ]; then
+    local root pkgs
     cc=$(arch_cross_gcc "$arch") || return 1
-    "$cc" -static -Os -Wall -o "$bin" "$MODVER_KTEST_DIR/loader.c" >&2 || harness_die "cannot cross-build the loader for $arch" || return 1
+    pkgs=$(arch_cross_packages "$arch") || return 1
+    # shellcheck disable=SC2086  # the package list is split into words on purpose
+    root=$("$MODVER_KTEST_DIR/debian-chroot" trixie $pkgs) || harness_die "no trixie chroot with $pkgs" || return 1
+    cp "$MODVER_KTEST_DIR/loader.c" "$w/loader-$arch.c"
+    debian_chroot_run "$root" "$w" "$cc" -static -Os -Wall -o "$bin" "$w/loader-$arch.c" >&2 ||
+      harness_die "cannot cross-build the loader for $arch" || return 1
   fi
   echo "$bin"
 }

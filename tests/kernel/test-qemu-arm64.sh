@@ -11,8 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 t0=$(date +%s.%N)
-for p in qemu-system-aarch64 aarch64-linux-gnu-gcc aarch64-linux-gnu-objcopy cpio xz readelf python3 bc; do
-  command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed (qemu-system-arm, gcc-aarch64-linux-gnu)" >&2; exit 77; }
+for p in qemu-system-aarch64 aarch64-linux-gnu-objcopy cpio xz readelf python3 bc; do
+  command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed (qemu-system-arm, binutils-aarch64-linux-gnu)" >&2; exit 77; }
 done
 T=$(modver_tools_dir)
 R=${MODVER_TRIXIE_ARM64_KERNEL:-6.12.118+deb13-arm64}
