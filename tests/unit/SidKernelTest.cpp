@@ -38,6 +38,8 @@ CachedDebianKernel sid() { return cachedDebianKernel(MODVER_SID_KERNEL); }
 
 #define REQUIRE_CACHED(K)                                                                          \
   do {                                                                                             \
+    if ((K).Release.empty())                                                                       \
+      GTEST_FAIL() << "no kernel release configured (MODVER_SID_KERNEL/MODVER_TRIXIE_KERNEL)";     \
     if (std::string M = (K).missing(); !M.empty())                                                 \
       GTEST_SKIP() << (K).Release << " is not in the kernel cache (run the kernel-fetch-sid "      \
                    << "or kernel-fetch-trixie test, or tests/kernel/fetch-debian); missing: "      \
