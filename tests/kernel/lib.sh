@@ -227,21 +227,13 @@ kernel_boot_image() {
   if [ -e "$out" ]; then echo "$out"; else echo "$bz"; fi
 }
 
-# Build the static loader once per work dir.
-harness_loader() {
-  local w bin
-  w=$(harness_workdir)
-  bin="$w/loader"
-  if [ ! -x "$bin" ]; then
-    gcc -static -Os -Wall -o "$bin" "$MODVER_KTEST_DIR/loader.c" >&2 || harness_die "cannot build loader" || return 1
-  fi
-  echo "$bin"
-}
+# Build the static loader once per work dir (for the host: amd64).
+harness_loader() { harness_loader_arch amd64; }
 
 # boot_and_load ABI KO...
-# Boots the ABI's kernel (kernel_boot_image: the PVH vmlinux, or boot/vmlinuz-*) under QEMU (TCG, no KVM) with an initramfs holding
-# busybox-static, the loader and the given modules; the loader loads them in the order given,
-# then init powers off. Prints on stdout:
+# Boots the ABI's kernel (kernel_boot_image: the PVH vmlinux, or boot/vmlinuz-*) under QEMU (TCG,
+# no KVM) with an initramfs holding the static loader (as init) and the given modules; the loader
+# loads them in the order given, then powers off. Prints on stdout:
 #   RESULT <file>.ko ok taint=<module taint flags, e.g. OE> name=<module name>
 #   RESULT <file>.ko fail errno=<n> name=<module name>
 #   KMSG <file>.ko <kernel log message produced by that load>      (zero or more per module)
@@ -258,72 +250,14 @@ boot_and_load() {
   MODVER_BOOT_LABEL=$abi boot_image_and_load "$kernel" "$@"
 }
 
-# boot_image_and_load IMAGE KO...: boot_and_load for any kernel image qemu can start (a bzImage
-# or a PVH vmlinux, e.g. one tests/kernel/build-kernel made). Same output; the BOOT line's abi=
-# is $MODVER_BOOT_LABEL, else the image's path. MODVER_BOOT_END: init's last command (default
-# "poweroff -f"; "reboot -f" for a kernel without ACPI, where poweroff only halts).
+# boot_image_and_load IMAGE KO...: boot_and_load for any amd64 kernel image qemu can start (a
+# bzImage or a PVH vmlinux, e.g. one tests/kernel/build-kernel made). Same output; the BOOT line's
+# abi= is $MODVER_BOOT_LABEL, else the image's path. MODVER_BOOT_END=reboot ends with a reboot
+# instead of a power-off (for a kernel without ACPI, where power-off only halts).
 boot_image_and_load() {
   local kernel=${1:?boot_image_and_load IMAGE KO...}
   shift
-  local abi=${MODVER_BOOT_LABEL:-$kernel} w loader root n=0 ko list="" start end rc
-  [ -f "$kernel" ] || harness_die "boot_image_and_load: no kernel image $kernel" || return 1
-  loader=$(harness_loader) || return 1
-  w=$(harness_workdir)
-  local bw
-  bw=$(mktemp -d "$w/boot-XXXX")
-  root="$bw/root"
-  mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,modules}
-  cp /usr/bin/busybox "$root/bin/busybox"
-  for a in sh mount poweroff reboot cat echo sleep; do ln -s busybox "$root/bin/$a"; done
-  cp "$loader" "$root/bin/loader"
-  for ko in "$@"; do
-    [ -f "$ko" ] || harness_die "boot_and_load: no such module file $ko" || return 1
-    n=$((n + 1))
-    # Keep the file name (the loader reports it); prefix with the position to allow duplicates.
-    # Compressed modules (Debian 13 / sid ship .ko.xz) are decompressed here: the loader passes
-    # the plain ELF, as kmod does after decompressing in user space. The name loses .xz / .zst.
-    mkdir -p "$root/modules/$n"
-    local base
-    base=$(basename "$ko")
-    case "$base" in
-      *.ko.xz)  base=${base%.xz};  xz -dc "$ko" > "$root/modules/$n/$base" ;;
-      *.ko.zst) base=${base%.zst}; zstd -dcq "$ko" > "$root/modules/$n/$base" ;;
-      *.ko.gz)  base=${base%.gz};  gzip -dc "$ko" > "$root/modules/$n/$base" ;;
-      *) cp "$ko" "$root/modules/$n/" ;;
-    esac || harness_die "boot_and_load: cannot decompress $ko" || return 1
-    list="$list /modules/$n/$base"
-  done
-  cat > "$root/init" <<EOF
-#!/bin/sh
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-echo "LOADER-START uptime=\$(cat /proc/uptime)"
-/bin/loader$list
-${MODVER_BOOT_END:-poweroff -f}
-EOF
-  chmod +x "$root/init"
-  (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --reproducible) > "$bw/initramfs.cpio"
-  start=$(date +%s.%N)
-  rc=0
-  # no_timer_check: under software emulation on a loaded host the IO-APIC timer check can miss
-  # its ticks and panic ("IO-APIC + timer doesn't work!"), as seen on a 2-core CI machine.
-  # shellcheck disable=SC2086  # MODVER_QEMU_EXTRA is split into words on purpose
-  timeout --foreground -k 5 "$MODVER_QEMU_TIMEOUT" \
-    qemu-system-x86_64 -nographic -nodefaults -serial stdio -no-reboot -m 512 \
-      -kernel "$kernel" -initrd "$bw/initramfs.cpio" ${MODVER_QEMU_EXTRA:-} \
-      -append "console=ttyS0 quiet panic=-1 oops=panic no_timer_check rdinit=/init" \
-      </dev/null >"$bw/console.log" 2>&1 || rc=$?
-  end=$(date +%s.%N)
-  # SeaBIOS leaves terminal escapes in front of the first line init prints, hence no ^ there.
-  tr -d '\r' < "$bw/console.log" | sed -n 's/.*\(LOADER-START .*\)/\1/p; /^\(RESULT\|KMSG\|KTAINT\) /p'
-  printf 'BOOT abi=%s seconds=%.1f modules=%d image=%s\n' "$abi" "$(echo "$end - $start" | bc)" "$n" "$(basename "$kernel")"
-  if [ "$rc" -ne 0 ] || ! grep -q '^LOADER-DONE' "$bw/console.log"; then
-    echo "kernel-harness: boot of ABI $abi did not complete (qemu exit $rc; 124 = timeout)." \
-         "Console log: $bw/console.log (MODVER_KEEP_WORK=1 keeps it). Tail:" >&2
-    tail -n 30 "$bw/console.log" | tr -d '\r' >&2
-    return 1
-  fi
+  harness_boot amd64 "$kernel" "${MODVER_BOOT_LABEL:-$kernel}" "$@"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -453,27 +387,27 @@ kt_expect_unforced() {
 # kt_require_host: exit 77 (CTest skip) when a host program the scenario tests need is missing.
 kt_require_host() {
   local p
-  for p in qemu-system-x86_64 busybox gcc make objcopy readelf modprobe modinfo python3 bc cpio; do
+  for p in qemu-system-x86_64 gcc make objcopy readelf modprobe modinfo python3 bc cpio; do
     command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed" >&2; exit 77; }
   done
 }
 
 # ---------------------------------------------------------------------------------------------
-# Other architectures (issue 17). Additive: the amd64 functions above are unchanged.
+# Architectures (issue 17): amd64 (the host) and others. One boot for all: harness_boot.
 #
-#   harness_loader_arch ARCH            -> the loader cross-built static for ARCH (Debian name)
-#   arch_qemu ARCH                      -> the qemu command line (program and machine) for ARCH
-#   arch_console ARCH                   -> the kernel's serial console for that machine
-#   boot_and_load_arch ARCH RELEASE KO... -> boots CACHE/RELEASE/boot/vmlinuz-RELEASE under
-#                                          qemu-system-<arch> (TCG) with the loader as init
-#                                          (no busybox: the loader mounts and powers off);
-#                                          .ko.xz files are decompressed first. Prints the same
-#                                          RESULT/KMSG/KTAINT/LOADER-START/BOOT lines as boot_and_load.
+#   harness_loader_arch ARCH            -> the loader built static for ARCH (Debian name)
+#   arch_qemu ARCH                      -> the qemu command line (program, machine, memory)
+#   arch_console ARCH                   -> the kernel's serial console (and arch options)
+#   boot_and_load_arch ARCH RELEASE KO... -> boots CACHE/RELEASE/boot/vmlinuz-RELEASE
+#   harness_boot ARCH IMAGE LABEL KO... -> boots IMAGE under qemu-system-<arch> (TCG) with the
+#                                          loader as init; prints the RESULT/KMSG/KTAINT/
+#                                          LOADER-START/BOOT lines described at boot_and_load.
 # The cross compiler for ARCH, as the Debian package names it. It runs inside the trixie chroot
 # (tests/kernel/debian-chroot): on Debian 12 the host's gcc-multilib, which the -m32 fixtures need,
 # conflicts with every gcc-<ver>-<arch>-linux-gnu cross compiler.
 arch_cross_gcc() {
   case "$1" in
+    amd64) echo gcc ;;  # the host's own
     arm64) echo aarch64-linux-gnu-gcc ;;
     *) harness_die "no cross compiler known for $1"; return 1 ;;
   esac
@@ -486,14 +420,19 @@ arch_cross_packages() {
 }
 arch_qemu() {
   case "$1" in
+    amd64) echo "qemu-system-x86_64 -m 512" ;;
     # -cpu max with the cheap pointer-authentication algorithm: QARMA costs TCG dearly.
-    arm64) echo "qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 1" ;;
+    arm64) echo "qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 1 -m 1024" ;;
     *) harness_die "no qemu machine known for $1"; return 1 ;;
   esac
 }
+# The kernel command line's console and anything the arch needs besides.
 arch_console() {
   case "$1" in
-    arm64) echo ttyAMA0 ;;
+    # no_timer_check: under software emulation on a loaded host the IO-APIC timer check can miss
+    # its ticks and panic ("IO-APIC + timer doesn't work!"), as seen on a 2-core CI machine.
+    amd64) echo "console=ttyS0 no_timer_check" ;;
+    arm64) echo console=ttyAMA0 ;;
     *) harness_die "no console known for $1"; return 1 ;;
   esac
 }
@@ -502,60 +441,100 @@ harness_loader_arch() {
   w=$(harness_workdir)
   bin="$w/loader-$arch"
   if [ ! -x "$bin" ]; then
-    local root pkgs
     cc=$(arch_cross_gcc "$arch") || return 1
-    pkgs=$(arch_cross_packages "$arch") || return 1
-    # shellcheck disable=SC2086  # the package list is split into words on purpose
-    root=$("$MODVER_KTEST_DIR/debian-chroot" trixie $pkgs) || harness_die "no trixie chroot with $pkgs" || return 1
-    cp "$MODVER_KTEST_DIR/loader.c" "$w/loader-$arch.c"
-    debian_chroot_run "$root" "$w" "$cc" -static -Os -Wall -o "$bin" "$w/loader-$arch.c" >&2 ||
-      harness_die "cannot cross-build the loader for $arch" || return 1
+    if [ "$arch" = amd64 ]; then
+      gcc -static -Os -Wall -o "$bin" "$MODVER_KTEST_DIR/loader.c" >&2 || harness_die "cannot build loader" || return 1
+    else
+      local root pkgs
+      pkgs=$(arch_cross_packages "$arch") || return 1
+      # shellcheck disable=SC2086  # the package list is split into words on purpose
+      root=$("$MODVER_KTEST_DIR/debian-chroot" trixie $pkgs) || harness_die "no trixie chroot with $pkgs" || return 1
+      cp "$MODVER_KTEST_DIR/loader.c" "$w/loader-$arch.c"
+      debian_chroot_run "$root" "$w" "$cc" -static -Os -Wall -o "$bin" "$w/loader-$arch.c" >&2 ||
+        harness_die "cannot cross-build the loader for $arch" || return 1
+    fi
   fi
   echo "$bin"
 }
+
+# boot_and_load_arch ARCH RELEASE KO...: boot_and_load for the cached Debian kernel RELEASE of
+# another architecture (its boot/vmlinuz-RELEASE).
 boot_and_load_arch() {
   local arch=${1:?boot_and_load_arch ARCH RELEASE KO...} release=${2:?boot_and_load_arch ARCH RELEASE KO...}
   shift 2
-  local kernel loader w bw root n=0 ko f list="" start end rc qemu console
-  kernel=$MODVER_KERNEL_CACHE/$release/boot/vmlinuz-$release
-  [ -f "$kernel" ] || harness_die "no kernel $kernel" || return 1
+  harness_boot "$arch" "$MODVER_KERNEL_CACHE/$release/boot/vmlinuz-$release" "$release" "$@"
+}
+
+# harness_boot ARCH IMAGE LABEL KO...: the one boot every test uses. The initramfs holds only the
+# static loader, as init (it mounts /proc, /sys, /dev and powers off or, with
+# MODVER_BOOT_END=reboot, reboots: qemu -no-reboot then exits), and the modules; .ko.xz/.zst/.gz
+# are decompressed here, as kmod does in user space before finit_module. Prints the
+# LOADER-START/RESULT/KMSG/KTAINT lines and "BOOT abi=LABEL arch=ARCH seconds=S modules=N
+# image=FILE"; returns 1 when the boot did not complete, keeping the console log.
+harness_boot() {
+  local arch=${1:?harness_boot ARCH IMAGE LABEL KO...} kernel=${2:?harness_boot ARCH IMAGE LABEL KO...} label=${3:?harness_boot ARCH IMAGE LABEL KO...}
+  shift 3
+  local loader w bw root n=0 ko f list="" start end rc qemu console end_with=""
+  [ -f "$kernel" ] || harness_die "harness_boot: no kernel image $kernel" || return 1
   qemu=$(arch_qemu "$arch") || return 1
   console=$(arch_console "$arch") || return 1
   loader=$(harness_loader_arch "$arch") || return 1
+  [ "${MODVER_BOOT_END:-poweroff}" = reboot ] && end_with=" modver_end=reboot"
   w=$(harness_workdir)
   bw=$(mktemp -d "$w/boot-$arch-XXXX")
   root="$bw/root"
   mkdir -p "$root"/{bin,dev,proc,sys,modules}
   cp "$loader" "$root/bin/loader"
   for ko in "$@"; do
-    [ -f "$ko" ] || harness_die "boot_and_load_arch: no such module file $ko" || return 1
+    [ -f "$ko" ] || harness_die "harness_boot: no such module file $ko" || return 1
     n=$((n + 1))
+    # Keep the file name (the loader reports it) less .xz/.zst/.gz; the position allows duplicates.
     mkdir -p "$root/modules/$n"
     f=$(basename "$ko")
     case "$f" in
-      *.ko.xz) xz -dc "$ko" > "$root/modules/$n/${f%.xz}"; f=${f%.xz} ;;
+      *.ko.xz)  f=${f%.xz};  xz -dc "$ko" > "$root/modules/$n/$f" ;;
+      *.ko.zst) f=${f%.zst}; zstd -dcq "$ko" > "$root/modules/$n/$f" ;;
+      *.ko.gz)  f=${f%.gz};  gzip -dc "$ko" > "$root/modules/$n/$f" ;;
       *) cp "$ko" "$root/modules/$n/" ;;
-    esac
+    esac || harness_die "harness_boot: cannot decompress $ko" || return 1
     list="$list /modules/$n/$f"
   done
   (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --reproducible) > "$bw/initramfs.cpio"
   start=$(date +%s.%N)
   rc=0
-  # shellcheck disable=SC2086  # $qemu and MODVER_QEMU_EXTRA are split into words on purpose
+  # shellcheck disable=SC2086  # $qemu, $console and MODVER_QEMU_EXTRA are split into words on purpose
   timeout --foreground -k 5 "$MODVER_QEMU_TIMEOUT" \
-    $qemu -nographic -nodefaults -serial stdio -no-reboot -m 1024 \
+    $qemu -nographic -nodefaults -serial stdio -no-reboot \
       -kernel "$kernel" -initrd "$bw/initramfs.cpio" ${MODVER_QEMU_EXTRA:-} \
-      -append "console=$console quiet panic=-1 oops=panic rdinit=/bin/loader --$list" \
+      -append "$console quiet panic=-1 oops=panic$end_with rdinit=/bin/loader --$list" \
       </dev/null >"$bw/console.log" 2>&1 || rc=$?
   end=$(date +%s.%N)
+  # Firmware may leave terminal escapes in front of the first line init prints, hence no ^ there.
   tr -d '\r' < "$bw/console.log" | sed -n 's/.*\(LOADER-START .*\)/\1/p; /^\(RESULT\|KMSG\|KTAINT\) /p'
-  printf 'BOOT arch=%s release=%s seconds=%.1f modules=%d\n' "$arch" "$release" "$(echo "$end - $start" | bc)" "$n"
+  printf 'BOOT abi=%s arch=%s seconds=%.1f modules=%d image=%s\n' "$label" "$arch" "$(echo "$end - $start" | bc)" "$n" "$(basename "$kernel")"
   if [ "$rc" -ne 0 ] || ! grep -q '^LOADER-DONE' "$bw/console.log"; then
-    echo "kernel-harness: $arch boot of $release did not complete (qemu exit $rc; 124 = timeout)." \
+    echo "kernel-harness: $arch boot of $label did not complete (qemu exit $rc; 124 = timeout)." \
          "Console log: $bw/console.log (MODVER_KEEP_WORK=1 keeps it). Tail:" >&2
     tail -n 30 "$bw/console.log" | tr -d '\r' >&2
     return 1
   fi
+}
+
+# kt_mkmod_refuses KO KERNEL NAME [IMPORT...]: mkmod KO --kernel KERNEL must refuse (exit 1),
+# write nothing, name NAME (if not empty) and list each IMPORT whose CRC changed with its CRC.
+# The guard that keeps a module built for one kernel from being relinked for another.
+kt_mkmod_refuses() {
+  local ko=${1:?kt_mkmod_refuses KO KERNEL NAME [IMPORT...]} kernel=${2:?} name=$3 out rc=0 s
+  shift 3
+  out="$(harness_workdir)/refused-$(basename "$ko" .ko)"
+  "$(modver_tools_dir)/mkmod" -q "$ko" -o "$out.ko" --kernel "$kernel" >"$out.txt" 2>&1 || rc=$?
+  sed 's/^/    /' "$out.txt"
+  kt_check "mkmod $(basename "$ko") for $(basename "$kernel"): refused, exit 1 (got $rc)" test "$rc" -eq 1
+  kt_check "mkmod wrote no output" test ! -e "$out.ko"
+  [ -z "$name" ] || kt_check "mkmod's refusal names $name" grep -qF "$name" "$out.txt"
+  for s in "$@"; do
+    kt_check "mkmod's refusal lists changed import $s" grep -qE "(^|[ ,:])$s \(0x" "$out.txt"
+  done
 }
 
 # modcheck_predictions MODCHECK.json > TSV: one line per module FILE<TAB>NAME<TAB>VERDICT<TAB>MESSAGES

@@ -1,4 +1,4 @@
-/* modver kernel-test loader: runs as part of the initramfs /init under QEMU.
+/* modver kernel-test loader: the initramfs's init under QEMU.
  *
  *   loader FILE.ko...
  *
@@ -10,9 +10,9 @@
  *   KMSG <file>.ko <message>
  * <name> is the module name from the file's .modinfo "name=" (fallback: file name, '-' -> '_').
  * At the end: "KTAINT <hex of /proc/sys/kernel/tainted>" and "LOADER-DONE".
- * Run as PID 1 (rdinit=/bin/loader -- FILE.ko..., for targets with no busybox at hand: the
- * arm64 boot), it first mounts /proc, /sys and /dev and prints "LOADER-START uptime=...", as
- * the shell init does, and powers the machine off at the end.
+ * The harness runs it as PID 1 (rdinit=/bin/loader -- FILE.ko..., the same on every
+ * architecture): it first mounts /proc, /sys and /dev and prints "LOADER-START uptime=...",
+ * and powers the machine off at the end.
  * Built at test time with `gcc -static -Os`; no binary is kept in the source tree. */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -142,7 +142,12 @@ int main(int argc, char **argv) {
   printf("LOADER-DONE %d failed\n", failures);
   if (is_init) {
     sync();
-    reboot(RB_POWER_OFF); /* PID 1 must not return: the kernel would panic */
+    /* PID 1 must not return: the kernel would panic. A kernel without ACPI only halts on
+     * power-off, so the harness may ask (modver_end=reboot on the command line, which the
+     * kernel hands to init as an environment variable) for a reboot, which qemu -no-reboot
+     * turns into an exit. */
+    const char *end = getenv("modver_end");
+    reboot(end && strcmp(end, "reboot") == 0 ? RB_AUTOBOOT : RB_POWER_OFF);
   }
   return 0;
 }

@@ -176,7 +176,7 @@ fi
 # --- the kernel's verdicts ---
 out=$W/boot.out
 # The tiny kernel has no ACPI, so poweroff only halts: end the boot with a reboot (qemu -no-reboot exits).
-MODVER_BOOT_END="reboot -f" MODVER_BOOT_LABEL=selfbuilt-$variant boot_image_and_load "$image" "${mods[@]}" | tee "$out" \
+MODVER_BOOT_END=reboot MODVER_BOOT_LABEL=selfbuilt-$variant boot_image_and_load "$image" "${mods[@]}" | tee "$out" \
   || { kt_fail "the boot did not complete"; kt_summary "$t0"; exit 1; }
 agree=0 disagree=0
 while IFS=$'\t' read -r file name verdict msgs; do
