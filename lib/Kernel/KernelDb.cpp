@@ -63,7 +63,10 @@ llvm::Expected<KernelSources> kernelSourcesFor(llvm::StringRef Root, llvm::Strin
     S.Symvers.push_back(*Symvers);
     return S;
   }
-  if (auto Image = firstExisting(Root, {"boot/vmlinuz-" + R, UsrMods + "/vmlinuz"}, false, Tried)) {
+  // linux-binary-<release> ships vmlinuz, linux-binary-unsigned-<release> vmlinuz.unsigned.
+  if (auto Image = firstExisting(
+          Root, {"boot/vmlinuz-" + R, UsrMods + "/vmlinuz", UsrMods + "/vmlinuz.unsigned"}, false,
+          Tried)) {
     S.Kernels.push_back(*Image);
     if (auto Dir = firstExisting(Root, {Mods, UsrMods}, true, Ignored))
       S.ModuleDirs.push_back(*Dir);

@@ -36,8 +36,8 @@ llvm::Expected<KernelSources> runningKernelSources(llvm::StringRef Root = "/");
 // The sources of the installed kernel Release under Root: its Module.symvers
 // (lib/modules/<release>/build/, or the same under usr/ for merged-/usr systems), else
 // /boot/symvers-<release>.gz, else the image (/boot/vmlinuz-<release>, or
-// /usr/lib/modules/<release>/vmlinuz where Debian's split 7.x packages put it) with the module
-// tree. The configuration is /boot/config-<release> or /usr/lib/modules/<release>/config. An
+// /usr/lib/modules/<release>/vmlinuz{,.unsigned} where Debian's split 7.x packages put it) with the
+// module tree. The configuration is /boot/config-<release> or /usr/lib/modules/<release>/config. An
 // error lists every path that was tried.
 llvm::Expected<KernelSources> kernelSourcesFor(llvm::StringRef Root, llvm::StringRef Release);
 

@@ -52,6 +52,18 @@ TEST(KernelSources, MergedUsrSymversComesFirst) {
   EXPECT_TRUE(S->Kernels.empty());
 }
 
+// Debian's linux-binary-unsigned-<release> names the image vmlinuz.unsigned (the signed
+// linux-binary-<release> ships vmlinuz); a system with only the unsigned one has a kernel too.
+TEST(KernelSources, MergedUsrUnsignedImage) {
+  TempDir Root;
+  std::string Mods = std::string("usr/lib/modules/") + Release;
+  put(Root, Mods + "/vmlinuz.unsigned");
+  auto S = kernelSourcesFor(Root.path(), Release);
+  ASSERT_TRUE(bool(S)) << llvm::toString(S.takeError());
+  ASSERT_EQ(S->Kernels.size(), 1u);
+  EXPECT_EQ(S->Kernels[0], Root.file(Mods + "/vmlinuz.unsigned"));
+}
+
 TEST(KernelSources, ClassicBootLayout) {
   TempDir Root;
   put(Root, std::string("boot/vmlinuz-") + Release);
