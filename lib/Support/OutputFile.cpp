@@ -27,13 +27,53 @@ static std::string tempModel(llvm::StringRef Dir, llvm::StringRef Name) {
   return std::string(Model);
 }
 
+// Where the content of an output named Path goes. A symbolic link is written through (cp and a
+// shell redirection do the same; renaming over it would replace the link), its chain followed
+// by hand so that a dangling link gets its target created. A path that is or leads into /proc
+// (/dev/stdout -> /proc/self/fd/1) names an already open file, not a folder to put a
+// temporary file in: it is written directly.
+struct OutputTarget {
+  std::string Path;
+  bool IntoProc = false;
+};
+static OutputTarget resolveOutput(llvm::StringRef Path) {
+  OutputTarget T{Path.str()};
+  for (int Hops = 0; Hops < 40; ++Hops) {
+    if (llvm::StringRef(T.Path).starts_with("/proc/")) {
+      T.IntoProc = true;
+      return T;
+    }
+    struct stat St;
+    if (::lstat(T.Path.c_str(), &St) != 0 || !S_ISLNK(St.st_mode))
+      return T;
+    char Buf[PATH_MAX];
+    ssize_t N = ::readlink(T.Path.c_str(), Buf, sizeof Buf);
+    if (N <= 0 || size_t(N) >= sizeof Buf)
+      return T;
+    llvm::StringRef Link(Buf, size_t(N));
+    if (llvm::sys::path::is_absolute(Link)) {
+      T.Path = Link.str();
+    } else {
+      llvm::SmallString<256> Next(llvm::sys::path::parent_path(T.Path));
+      llvm::sys::path::append(Next, Link);
+      T.Path = std::string(Next);
+    }
+  }
+  return T; // a loop: creating the temporary or renaming will say so
+}
+
 llvm::Expected<OutputFile> OutputFile::create(llvm::StringRef Path, OutputOptions Options) {
   if (Path.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(), "no output path given");
   bool Direct = Options.Dash && Path == "-";
+  OutputTarget Target{Path.str()};
+  if (!Direct) {
+    Target = resolveOutput(Path);
+    Direct = Target.IntoProc;
+  }
   std::optional<unsigned> KeptMode;
   struct stat St;
-  if (!Direct && ::stat(Path.str().c_str(), &St) == 0) {
+  if (!Direct && ::stat(Target.Path.c_str(), &St) == 0) {
     if (S_ISDIR(St.st_mode))
       return fileError(Path, "is a directory, expected an output file");
     Direct = !S_ISREG(St.st_mode);
@@ -45,7 +85,7 @@ llvm::Expected<OutputFile> OutputFile::create(llvm::StringRef Path, OutputOption
   if (Direct) {
     llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, Dir);
   } else {
-    Dir = Path;
+    Dir = Target.Path;
     llvm::sys::path::remove_filename(Dir);
     if (Dir.empty())
       Dir = ".";
@@ -58,7 +98,7 @@ llvm::Expected<OutputFile> OutputFile::create(llvm::StringRef Path, OutputOption
     Model = std::string(Dir);
     llvm::sys::path::remove_filename(Dir);
   } else {
-    Model = tempModel(Dir, llvm::sys::path::filename(Path));
+    Model = tempModel(Dir, llvm::sys::path::filename(Target.Path));
   }
   CreationWindow Window; // see SignalCleanup.h
   auto Temp =
@@ -71,12 +111,12 @@ llvm::Expected<OutputFile> OutputFile::create(llvm::StringRef Path, OutputOption
     Mode = *KeptMode;
   else if (::fstat(Temp->FD, &St) == 0)
     Mode = St.st_mode & 07777;
-  return OutputFile(Path.str(), std::move(*Temp), Mode, Direct);
+  return OutputFile(Path.str(), std::move(Target.Path), std::move(*Temp), Mode, Direct);
 }
 
 OutputFile::OutputFile(OutputFile &&Other) noexcept
-    : Path(std::move(Other.Path)), Temp(std::move(Other.Temp)), Mode(Other.Mode),
-      Direct(Other.Direct) {
+    : Path(std::move(Other.Path)), Target(std::move(Other.Target)), Temp(std::move(Other.Temp)),
+      Mode(Other.Mode), Direct(Other.Direct) {
   Other.Temp.reset();
 }
 
@@ -132,7 +172,7 @@ llvm::Error OutputFile::commit() {
     return fileError(Path, "cannot set the mode of the temporary file: " +
                                std::error_code(errno, std::generic_category()).message());
   // Renamed here rather than by TempFile::keep(Name), which falls back to copying.
-  if (std::error_code EC = llvm::sys::fs::rename(Temp->TmpName, Path))
+  if (std::error_code EC = llvm::sys::fs::rename(Temp->TmpName, Target))
     return fileError(Path, "cannot rename the temporary file into place: " + EC.message());
   llvm::consumeError(Temp->keep()); // closes it and forgets it for the signal handler
   Temp.reset();

@@ -5,6 +5,9 @@
 // stays in one file system), made with llvm::sys::fs::TempFile, which registers it for removal
 // when the process dies of a signal. commit() renames it over the output. Kept rules:
 // - "-" is standard output when the caller says so (OutputOptions::Dash).
+// - An output that is a symbolic link is written through it: the link stays, the file it names
+//   is replaced (a dangling link's target is created). A path into /proc (/dev/stdout, /dev/fd/N)
+//   is written to, never renamed over.
 // - An output that exists and is not a regular file (/dev/null, a pipe, a terminal) is written
 //   to, not renamed over: renaming over a device node as root destroys it. Its temporary file
 //   is in $TMPDIR, since the device's folder (/dev) is rarely writable.
@@ -59,10 +62,13 @@ public:
   llvm::Error commit();
 
 private:
-  OutputFile(std::string Path, llvm::sys::fs::TempFile Temp, unsigned Mode, bool Direct)
-      : Path(std::move(Path)), Temp(std::move(Temp)), Mode(Mode), Direct(Direct) {}
+  OutputFile(std::string Path, std::string Target, llvm::sys::fs::TempFile Temp, unsigned Mode,
+             bool Direct)
+      : Path(std::move(Path)), Target(std::move(Target)), Temp(std::move(Temp)), Mode(Mode),
+        Direct(Direct) {}
 
   std::string Path;
+  std::string Target; // what the rename replaces: Path, or the file a symbolic link Path names
   std::optional<llvm::sys::fs::TempFile> Temp; // empty once committed or discarded
   unsigned Mode;                               // the permission bits the output gets
   bool Direct; // copied to the existing device (or stdout), not renamed

@@ -12,7 +12,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace modver;
 using namespace modver::test;
@@ -125,6 +127,54 @@ TEST(OutputFile, FailedFillLeavesTheOutputAndNoTemporary) {
     EXPECT_EQ(listFolder(Dir.path()).size(), 2u);
   }
   EXPECT_EQ(listFolder(Dir.path()), std::vector<std::string>{"out"});
+}
+
+bool isSymlink(const std::string &Path) {
+  struct stat St;
+  return ::lstat(Path.c_str(), &St) == 0 && S_ISLNK(St.st_mode);
+}
+
+// An output that is a symbolic link is written through it, as cp and a shell redirection do:
+// the link stays, its target gets the content atomically (renamed beside the target).
+TEST(OutputFile, SymlinkedOutputIsWrittenThrough) {
+  TempDir Dir;
+  ASSERT_FALSE(llvm::sys::fs::create_directory(Dir.file("store")));
+  std::string Target = Dir.write("store/real.ko", "old");
+  std::string Link = Dir.file("link.ko"), Chain = Dir.file("chain.ko");
+  ASSERT_FALSE(llvm::sys::fs::create_link("store/real.ko", Link));
+  ASSERT_FALSE(llvm::sys::fs::create_link("link.ko", Chain));
+  ASSERT_FALSE(bool(writeFileAtomically(Link, "new")));
+  EXPECT_TRUE(isSymlink(Link));
+  EXPECT_EQ(readWhole(Target), "new");
+  ASSERT_FALSE(bool(writeFileAtomically(Chain, "newer")));
+  EXPECT_TRUE(isSymlink(Chain));
+  EXPECT_TRUE(isSymlink(Link));
+  EXPECT_EQ(readWhole(Target), "newer");
+  EXPECT_EQ(listFolder(Dir.file("store")), std::vector<std::string>{"real.ko"});
+  // A dangling link gets its target created.
+  std::string Dangling = Dir.file("dangling.ko");
+  ASSERT_FALSE(llvm::sys::fs::create_link("store/new.ko", Dangling));
+  ASSERT_FALSE(bool(writeFileAtomically(Dangling, "made")));
+  EXPECT_TRUE(isSymlink(Dangling));
+  EXPECT_EQ(readWhole(Dir.file("store/new.ko")), "made");
+}
+
+// /dev/stdout is a link to /proc/self/fd/1: with standard output redirected to a regular file,
+// renaming over the path replaced /dev/stdout itself with a regular file (as root). A path
+// that leads into /proc or /dev is written directly, whatever file it opens.
+TEST(OutputFile, ProcFdLinkIsWrittenNotReplaced) {
+  TempDir Dir;
+  std::string File = Dir.write("redirected", "");
+  int FD = ::open(File.c_str(), O_WRONLY);
+  ASSERT_GE(FD, 0);
+  std::string Link = Dir.file("stdout-like");
+  ASSERT_FALSE(llvm::sys::fs::create_link("/proc/self/fd/" + std::to_string(FD), Link));
+  llvm::Error E = writeFileAtomically(Link, "through the descriptor");
+  ::close(FD);
+  ASSERT_FALSE(bool(E)) << llvm::toString(std::move(E));
+  EXPECT_TRUE(isSymlink(Link));
+  EXPECT_EQ(readWhole(File), "through the descriptor");
+  EXPECT_EQ(listFolder(Dir.path()), (std::vector<std::string>{"redirected", "stdout-like"}));
 }
 
 TEST(StandardOutput, FullIsOneLineAndExit2) {
