@@ -102,7 +102,7 @@ static int run(int Argc, char **Argv) {
   KernelSources Sources;
   std::vector<std::string> Diff;
   OutputOptions Out;
-  bool AllowMissingNs = false, KeepGoing = false;
+  bool AllowMissingNs = false, KeepGoing = false, SigEnforce = false;
   std::string ForceLoad, ExplainFrom;
   std::vector<std::string> ExplainHeaders;
   unsigned Jobs = 0;
@@ -121,6 +121,9 @@ static int run(int Argc, char **Argv) {
       ->check(CLI::IsMember({"yes", "no"}));
   App.add_flag("--allow-missing-namespace-imports", AllowMissingNs,
                "the kernel has CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
+  App.add_flag("--sig-enforce", SigEnforce,
+               "the kernel refuses unsigned modules (Secure Boot lockdown, module.sig_enforce=1; "
+               "CONFIG_MODULE_SIG_FORCE is read from the kernel's config)");
   App.add_flag("--keep-going", KeepGoing,
                "report every problem: go on after a bad module_layout or vermagic, where the "
                "kernel stops (the verdict is the same)");
@@ -147,6 +150,8 @@ static int run(int Argc, char **Argv) {
   if (AllowMissingNs)
     Options.AllowMissingNamespaceImports = true;
   Options.KeepGoing = KeepGoing;
+  if (SigEnforce)
+    Options.SigEnforce = true;
 
   BatchOptions Batch = batchOptions(Jobs, Out.Quiet || Out.Json);
   auto Paths = collectModulePaths(Modules);

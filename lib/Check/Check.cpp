@@ -24,6 +24,8 @@ public:
                          ? *Opt.AllowMissingNamespaceImports
                          : Db.kernel().AllowMissingNamespaceImports.value_or(false);
     KeepGoing = Opt.KeepGoing;
+    SigEnforce = Opt.SigEnforce ? *Opt.SigEnforce : Db.kernel().ModuleSigForce.value_or(false);
+    Out.Signed = M.Signature.has_value();
     // Extended tables are used instead of __versions when present (6.14+). A 6.1 loader does
     // not know them, but no 6.1 module carries them, so the newer rule is applied throughout.
     UsesExtended = M.Versions.Extended.has_value();
@@ -39,6 +41,9 @@ public:
   }
 
   void run() {
+    checkSignature();
+    if (Out.Result == Verdict::Refused && !KeepGoing)
+      return;
     checkTarget();
     if (Out.Result == Verdict::Refused && !KeepGoing)
       return;
@@ -65,6 +70,7 @@ private:
   bool ForceLoad = true;
   bool AllowMissingNs = false;
   bool KeepGoing = false;
+  bool SigEnforce = false;
   bool ForcedOnce = false;
   llvm::StringMap<uint32_t> RecordOf;
   llvm::StringSet<> ImportedNs;
@@ -117,6 +123,16 @@ private:
     P.KernelCrc = E.Crc;
     P.Exporter = E.Exporter;
     return false;
+  }
+
+  // module_sig_check, the loader's very first step: with enforcement an unsigned module is
+  // rejected. A signature that is there is not verified here (that needs the kernel's
+  // keyring): a stale or foreign one is refused by the kernel, enforcing or not, with
+  // EKEYREJECTED, which modcheck cannot see (docs/loader-rules.md).
+  void checkSignature() {
+    if (!SigEnforce || M.Signature)
+      return;
+    add(ProblemKind::Unsigned, true, "", "Loading of unsigned module is rejected");
   }
 
   // elf_validity_check: elf_check_arch compares the machine (and, where the header is read at
@@ -254,6 +270,8 @@ llvm::StringRef problemKindName(ProblemKind K) {
   switch (K) {
   case ProblemKind::WrongTarget:
     return "wrong_target";
+  case ProblemKind::Unsigned:
+    return "unsigned";
   case ProblemKind::BadModuleLayout:
     return "module_layout";
   case ProblemKind::NoVersions:

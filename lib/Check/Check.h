@@ -33,6 +33,7 @@ enum class ProblemKind {
   NamespaceNotImported,  // export in a namespace the module does not import
   ModuleNamespaceImport, // import_ns=module:...: refused by 6.16+ loaders
   NoExportFlags,         // 7.1+: exports symbols without __kflagstab
+  Unsigned,              // no appended signature, and the kernel enforces signatures
 };
 
 struct Problem {
@@ -53,6 +54,11 @@ struct CheckOptions {
   // CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS. Unset: the kernel's own setting when known,
   // else false (the kernel's default).
   std::optional<bool> AllowMissingNamespaceImports;
+  // Whether the kernel refuses unsigned modules: CONFIG_MODULE_SIG_FORCE, module.sig_enforce=1
+  // or Secure Boot's lockdown. Unset: the kernel's CONFIG_MODULE_SIG_FORCE when known, else
+  // false (none of these can be seen in a kernel's files). Signatures present are not
+  // verified: that takes the kernel's keyring.
+  std::optional<bool> SigEnforce;
   // Report every problem: go on checking vermagic and the imports after a refused
   // module_layout or vermagic, where the loader (and, by default, checkModule) stops. The
   // verdict is the same either way; only the list of problems grows.
@@ -67,7 +73,8 @@ struct CheckResult {
   std::string Module; // the name the kernel uses in its messages
   Verdict Result = Verdict::Loads;
   std::vector<Problem> Problems;
-  LoaderModel Loader; // the rules applied
+  LoaderModel Loader;  // the rules applied
+  bool Signed = false; // a signature is appended (not verified)
 };
 
 CheckResult checkModule(llvm::StringRef Path, const ModuleImports &Module, const SymbolDb &Db,

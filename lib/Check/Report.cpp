@@ -91,6 +91,7 @@ llvm::json::Value verdictJson(const ModuleVerdict &V) {
   return llvm::json::Object{{"path", V.Path},
                             {"module", V.Result->Module},
                             {"verdict", verdictName(V.Result->Result)},
+                            {"signed", V.Result->Signed},
                             {"problems", std::move(Problems)}};
 }
 
@@ -103,7 +104,9 @@ llvm::json::Object checkJson(const CheckReport &R) {
   llvm::json::Object KernelJson{
       {"release", K.Release},
       {"vermagic", K.Vermagic},
-      {"target", K.Target ? llvm::json::Value(K.Target->describe()) : llvm::json::Value(nullptr)}};
+      {"target", K.Target ? llvm::json::Value(K.Target->describe()) : llvm::json::Value(nullptr)},
+      {"module_sig_force",
+       K.ModuleSigForce ? llvm::json::Value(*K.ModuleSigForce) : llvm::json::Value(nullptr)}};
   if (const LoaderModel *L = R.loader())
     KernelJson["loader"] = llvm::json::Object{{"generation", L->generationName()},
                                               {"modversions", L->Modversions},

@@ -101,6 +101,7 @@ std::string encodeDbMetadata(const KernelInfo &K, llvm::ArrayRef<const Export *>
   Known("modversions", K.Modversions);
   Known("basic-modversions", K.BasicModversions);
   Known("extended-modversions", K.ExtendedModversions);
+  Known("module-sig-force", K.ModuleSigForce);
   if (K.HasKflagstab)
     Out += "\nkflagstab\tyes";
   Out += "\nsources\t" + std::to_string(Sources.size()) + "\n";
@@ -245,7 +246,8 @@ llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::Stri
   const std::pair<llvm::StringRef, std::optional<bool> *> Options[] = {
       {"modversions", &Out.Kernel.Modversions},
       {"basic-modversions", &Out.Kernel.BasicModversions},
-      {"extended-modversions", &Out.Kernel.ExtendedModversions}};
+      {"extended-modversions", &Out.Kernel.ExtendedModversions},
+      {"module-sig-force", &Out.Kernel.ModuleSigForce}};
   for (auto [Key, Field] : Options) {
     if (V1 || !In.startsWith((Key + "\t").str()))
       continue;

@@ -67,6 +67,8 @@ llvm::Error SymbolDb::merge(SymbolDb Other) {
     Kernel.BasicModversions = K.BasicModversions;
   if (!Kernel.ExtendedModversions)
     Kernel.ExtendedModversions = K.ExtendedModversions;
+  if (!Kernel.ModuleSigForce)
+    Kernel.ModuleSigForce = K.ModuleSigForce;
   Kernel.HasKflagstab = Kernel.HasKflagstab || K.HasKflagstab;
   // Into an empty database (the first source, usually the only one) there is nothing to
   // reconcile: take the records and their index as they are instead of re-adding each one.

@@ -51,6 +51,8 @@ struct KernelInfo {
   std::optional<bool> Modversions;
   std::optional<bool> BasicModversions;
   std::optional<bool> ExtendedModversions;
+  // CONFIG_MODULE_SIG_FORCE when the configuration is known: unsigned modules are refused.
+  std::optional<bool> ModuleSigForce;
   // The kernel image has a __kflagstab (Linux 7.1+); false when unknown or absent.
   bool HasKflagstab = false;
 };

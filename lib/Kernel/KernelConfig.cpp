@@ -39,6 +39,11 @@ void applyKernelConfig(llvm::StringRef ConfigText, KernelInfo &Kernel) {
     Kernel.BasicModversions = V;
   if (auto V = boolOption(ConfigText, "CONFIG_EXTENDED_MODVERSIONS"))
     Kernel.ExtendedModversions = V;
+  // Only meaningful under CONFIG_MODULE_SIG; a kernel without it says nothing, i.e. not forced.
+  if (auto V = boolOption(ConfigText, "CONFIG_MODULE_SIG_FORCE"))
+    Kernel.ModuleSigForce = V;
+  else if (auto Sig = boolOption(ConfigText, "CONFIG_MODULE_SIG"); Sig && !*Sig)
+    Kernel.ModuleSigForce = false;
 }
 
 llvm::Error readKernelConfig(llvm::StringRef Path, KernelInfo &Kernel) {

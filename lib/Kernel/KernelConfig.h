@@ -14,8 +14,8 @@
 namespace modver {
 
 // Set KernelInfo's loader options from a .config text: CONFIG_MODULE_FORCE_LOAD,
-// CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS and the MODVERSIONS options ("=y", or
-// "# ... is not set").
+// CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS, CONFIG_MODULE_SIG_FORCE and the MODVERSIONS
+// options ("=y", or "# ... is not set").
 void applyKernelConfig(llvm::StringRef ConfigText, KernelInfo &Kernel);
 
 // Read a .config file (plain or compressed) into Kernel.

@@ -77,6 +77,7 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
     // terms, where a .config a user names may be a fragment.
     K.ForceLoad = false;
     K.AllowMissingNamespaceImports = false;
+    K.ModuleSigForce = false;
     applyKernelConfig(*Config, K);
   }
   K.HasKflagstab = Exports->HasKflagstab;

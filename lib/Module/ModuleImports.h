@@ -7,6 +7,7 @@
 
 #include "Elf/ElfTarget.h"
 #include "Module/ModuleInfo.h"
+#include "Module/ModuleSignature.h"
 #include "Module/VersionsSection.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -43,6 +44,8 @@ struct ModuleImports {
   // that exports symbols without flags.
   bool ExportsSymbols = false;
   bool HasKflagstab = false;
+  // The signature sign-file appended, when there is one (ModuleSignature.h).
+  std::optional<ModuleSignature> Signature;
 };
 
 // Read a relocatable ELF object (ET_REL). Errors are one line naming FileName.

@@ -68,8 +68,11 @@ llvm::Expected<std::optional<ModuleInfo>> ModuleObject::info() const {
 }
 
 llvm::Expected<ModuleImports> ModuleObject::imports() const {
-  return std::visit([&](const auto &E) { return readImportsFrom(FileName, E, *Index, Target); },
-                    Elf);
+  auto M =
+      std::visit([&](const auto &E) { return readImportsFrom(FileName, E, *Index, Target); }, Elf);
+  if (M)
+    M->Signature = appendedSignature(Bytes);
+  return M;
 }
 
 llvm::Expected<SymbolDb> ModuleObject::exports(llvm::StringRef ExporterName) const {

@@ -35,6 +35,8 @@ llvm::Expected<CombinedInputs> combineInputs(llvm::ArrayRef<std::string> Names,
       C.Against.Records->insert(C.Against.Records->end(), Records->begin(), Records->end());
     }
     C.AnyExtended |= bool(M.Versions.Extended);
+    if (M.Signature)
+      C.Signed.push_back(Names[I]);
   }
   // Each input's symbol-table order, inputs in order: the order modpost writes records in.
   for (const ModuleImports &M : Objects)
@@ -71,6 +73,13 @@ llvm::Expected<ModulePlan> planModule(llvm::StringRef ModuleName, const Combined
   P.Plan = std::move(*Plan);
   for (std::string &W : planWarnings(P.Plan, ModuleName))
     P.Warnings.push_back(std::move(W));
+  // A linker reads the ELF structure only, so the bytes sign-file appended do not survive;
+  // a kernel that enforces signatures would refuse the output.
+  if (!In.Signed.empty())
+    P.Warnings.push_back(llvm::join(In.Signed, ", ") +
+                         ": the appended signature is not carried over by the relink; sign the "
+                         "output again (the kernel's scripts/sign-file) for a kernel that "
+                         "enforces module signatures");
   return P;
 }
 

@@ -36,8 +36,9 @@ struct CombinedInputs {
   std::vector<std::string> Imports; // undefined in some input, defined in none, in order
   // The first vermagic found, and every record the inputs carry (in input order).
   CompiledAgainst Against;
-  std::string VermagicFrom; // the input whose .modinfo gave Against.Vermagic
-  bool AnyExtended = false; // some input carries the extended tables
+  std::string VermagicFrom;        // the input whose .modinfo gave Against.Vermagic
+  bool AnyExtended = false;        // some input carries the extended tables
+  std::vector<std::string> Signed; // inputs with an appended signature, which the relink drops
 };
 
 // Objects[I] was read from Names[I] (named in messages). The inputs must share one ELF

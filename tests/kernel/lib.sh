@@ -471,6 +471,7 @@ boot_and_load_arch() {
 # are decompressed here, as kmod does in user space before finit_module. Prints the
 # LOADER-START/RESULT/KMSG/KTAINT lines and "BOOT abi=LABEL arch=ARCH seconds=S modules=N
 # image=FILE"; returns 1 when the boot did not complete, keeping the console log.
+# MODVER_BOOT_APPEND: more kernel parameters (e.g. "module.sig_enforce=1 ").
 harness_boot() {
   local arch=${1:?harness_boot ARCH IMAGE LABEL KO...} kernel=${2:?harness_boot ARCH IMAGE LABEL KO...} label=${3:?harness_boot ARCH IMAGE LABEL KO...}
   shift 3
@@ -506,7 +507,7 @@ harness_boot() {
   timeout --foreground -k 5 "$MODVER_QEMU_TIMEOUT" \
     $qemu -nographic -nodefaults -serial stdio -no-reboot \
       -kernel "$kernel" -initrd "$bw/initramfs.cpio" ${MODVER_QEMU_EXTRA:-} \
-      -append "$console quiet panic=-1 oops=panic$end_with rdinit=/bin/loader --$list" \
+      -append "$console quiet panic=-1 oops=panic$end_with ${MODVER_BOOT_APPEND:-}rdinit=/bin/loader --$list" \
       </dev/null >"$bw/console.log" 2>&1 || rc=$?
   end=$(date +%s.%N)
   # Firmware may leave terminal escapes in front of the first line init prints, hence no ^ there.

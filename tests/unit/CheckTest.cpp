@@ -462,3 +462,54 @@ TEST(LoaderGenerations, ExportsNeedFlagsFrom71) {
   std::vector<ProblemKind> K = kinds(check(Old));
   EXPECT_EQ(std::count(K.begin(), K.end(), ProblemKind::NoExportFlags), 0);
 }
+
+// module_sig_check: the loader's first step. With enforcement (CONFIG_MODULE_SIG_FORCE, or
+// --sig-enforce for module.sig_enforce=1 / lockdown) an unsigned module is rejected before
+// anything else; a signed one goes on to the other rules (its signature is not verified).
+TEST(LoaderRules, UnsignedModuleIsRejectedWhenSignaturesAreEnforced) {
+  TempDir Dir;
+  std::string Obj = compile(Dir, "testmod.c", source({}), {"-O1"});
+  auto Buf = llvm::MemoryBuffer::getFile(Obj);
+  ASSERT_TRUE(bool(Buf));
+  std::string Plain = (*Buf)->getBuffer().str();
+  // sign-file's layout: signature, trailer {algo, hash, id_type=2, 0, 0, pad[3], be32 len}.
+  std::string Signed = Plain + std::string(300, 's') +
+                       std::string("\0\0\2\0\0\0\0\0\0\0\x01\x2c", 12) +
+                       "~Module signature appended~\n";
+  auto Unsigned = readModuleImports(Obj, Plain);
+  auto WithSig = readModuleImports(Obj, Signed);
+  ASSERT_TRUE(bool(Unsigned) && bool(WithSig));
+  ASSERT_TRUE(WithSig->Signature.has_value());
+  EXPECT_EQ(WithSig->Signature->Length, 300u);
+  EXPECT_EQ(WithSig->Signature->IdType, 2u);
+  EXPECT_FALSE(WithSig->Signature->Malformed);
+  EXPECT_FALSE(Unsigned->Signature.has_value());
+
+  SymbolDb Db = kernelDb();
+  // Not enforced (the default when the kernel's config is unknown): both load.
+  EXPECT_EQ(checkModule(Obj, *Unsigned, Db, {}).Result, Verdict::Loads);
+  EXPECT_FALSE(checkModule(Obj, *Unsigned, Db, {}).Signed);
+  EXPECT_TRUE(checkModule(Obj, *WithSig, Db, {}).Signed);
+
+  CheckOptions Enforce;
+  Enforce.SigEnforce = true;
+  CheckResult R = checkModule(Obj, *Unsigned, Db, Enforce);
+  EXPECT_EQ(R.Result, Verdict::Refused);
+  ASSERT_EQ(kinds(R), std::vector<ProblemKind>{ProblemKind::Unsigned});
+  EXPECT_EQ(R.Problems[0].Message, "Loading of unsigned module is rejected");
+  EXPECT_EQ(checkModule(Obj, *WithSig, Db, Enforce).Result, Verdict::Loads);
+
+  // The kernel's own CONFIG_MODULE_SIG_FORCE decides when no option is given.
+  Db.kernel().ModuleSigForce = true;
+  EXPECT_EQ(checkModule(Obj, *Unsigned, Db, {}).Result, Verdict::Refused);
+  CheckOptions Lax;
+  Lax.SigEnforce = false;
+  EXPECT_EQ(checkModule(Obj, *Unsigned, Db, Lax).Result, Verdict::Loads);
+
+  // A marker whose trailer claims more than the file holds is still a signature attempt.
+  auto Bad = readModuleImports(Obj, Plain + std::string("\0\0\2\0\0\0\0\0\xff\xff\xff\xff", 12) +
+                                        "~Module signature appended~\n");
+  ASSERT_TRUE(bool(Bad));
+  ASSERT_TRUE(Bad->Signature.has_value());
+  EXPECT_TRUE(Bad->Signature->Malformed);
+}

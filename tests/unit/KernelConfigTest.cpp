@@ -22,6 +22,17 @@ TEST(KernelConfig, ReadsTheLoaderOptions) {
   applyKernelConfig("CONFIG_MODVERSIONS=y\n", Unknown);
   EXPECT_FALSE(Unknown.ForceLoad);
   EXPECT_FALSE(Unknown.AllowMissingNamespaceImports);
+  EXPECT_FALSE(Unknown.ModuleSigForce);
+}
+
+TEST(KernelConfig, ReadsSignatureEnforcement) {
+  KernelInfo Forced, Debian, NoSig;
+  applyKernelConfig("CONFIG_MODULE_SIG=y\nCONFIG_MODULE_SIG_FORCE=y\n", Forced);
+  applyKernelConfig("CONFIG_MODULE_SIG=y\n# CONFIG_MODULE_SIG_FORCE is not set\n", Debian);
+  applyKernelConfig("# CONFIG_MODULE_SIG is not set\n", NoSig);
+  EXPECT_EQ(Forced.ModuleSigForce, true);
+  EXPECT_EQ(Debian.ModuleSigForce, false);
+  EXPECT_EQ(NoSig.ModuleSigForce, false);
 }
 
 TEST(KernelConfig, FoundBesideTheKernelFile) {

@@ -243,6 +243,32 @@ TEST(MkMod, GuardRefusalWritesNothing) {
   EXPECT_NE(Forced->Warnings.back().find("--force"), std::string::npos);
 }
 
+// A linker reads the ELF structure only: the signature sign-file appended does not survive a
+// relink, and a kernel that enforces signatures would refuse the output. mkmod says so.
+TEST(MkMod, SignedInputWarnsThatTheSignatureIsDropped) {
+  TempDir Dir;
+  std::string Obj = compile(Dir, "quux.c", ModuleSource, {"-O1", "-fno-pic"});
+  std::string Signed = Dir.write("signed.o", readWhole(Obj) + std::string(64, 's') +
+                                                 std::string("\0\0\2\0\0\0\0\0\0\0\0\x40", 12) +
+                                                 "~Module signature appended~\n");
+  std::string Out = Dir.file("out.ko");
+  auto P = prepareModule({Signed}, Out, kernel(), {});
+  ASSERT_TRUE(bool(P)) << llvm::toString(P.takeError());
+  ASSERT_FALSE(P->Warnings.empty());
+  EXPECT_NE(
+      P->Warnings.back().find("signed.o: the appended signature is not carried over by the relink"),
+      std::string::npos)
+      << P->Warnings.back();
+  auto L = Linker::inProcess();
+  ASSERT_TRUE(bool(L));
+  ASSERT_FALSE(bool(linkModule(*P, **L, Script)));
+  EXPECT_EQ(readWhole(Out).find("~Module signature appended~"), std::string::npos);
+  auto Plain = prepareModule({Obj}, Out, kernel(), {});
+  ASSERT_TRUE(bool(Plain));
+  for (const std::string &W : Plain->Warnings)
+    EXPECT_EQ(W.find("signature"), std::string::npos) << W;
+}
+
 TEST(MkMod, InputIsNeverTheOutputWithoutInPlace) {
   TempDir Dir;
   std::string Obj = compile(Dir, "quux.c", ModuleSource, {"-O1"});

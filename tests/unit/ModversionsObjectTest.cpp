@@ -417,18 +417,20 @@ TEST(ModversionsObject, KeepsModversionsConfigurationAndKflagstab) {
   Db.kernel().Modversions = true;
   Db.kernel().BasicModversions = false;
   Db.kernel().ExtendedModversions = true;
+  Db.kernel().ModuleSigForce = true;
   Db.kernel().HasKflagstab = true;
   auto Obj = writeModversionsObject(Db);
   ASSERT_TRUE(bool(Obj)) << llvm::toString(Obj.takeError());
   EXPECT_NE(Obj->find("modver-db\t2\n"), std::string::npos);
   EXPECT_NE(Obj->find("\nmodversions\tyes\nbasic-modversions\tno\nextended-modversions\tyes\n"
-                      "kflagstab\tyes\nsources\t"),
+                      "module-sig-force\tyes\nkflagstab\tyes\nsources\t"),
             std::string::npos);
   auto Back = readModversionsObject("modversions.o", *Obj);
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
   EXPECT_EQ(Back->kernel().Modversions, true);
   EXPECT_EQ(Back->kernel().BasicModversions, false);
   EXPECT_EQ(Back->kernel().ExtendedModversions, true);
+  EXPECT_EQ(Back->kernel().ModuleSigForce, true);
   EXPECT_TRUE(Back->kernel().HasKflagstab);
   auto Again = writeModversionsObject(*Back);
   ASSERT_TRUE(bool(Again));
