@@ -9,7 +9,8 @@
 #      again by kbuild's own command, versioned by mkmod (in-process LLD, SystemZ): the same
 #      records as kbuild's, and it loads without F;
 #   4. a copy with _printk's extended CRC flipped is refused by modcheck and by the kernel;
-#   5. the ld plugin under the host's s390x-linux-gnu-ld in kbuild's link: kbuild's records, loads.
+#   5. the ld plugin under the host's s390x-linux-gnu-ld in kbuild's link: kbuild's records, loads;
+#   and mkmod --modversions with a modversions.o of vmlinux + the provider (a big-endian database).
 # The kernel's verdicts come from one qemu-system-s390x boot holding every module.
 # Usage: tests/kernel/test-s390x.sh  (env: MODVER_TOOLS_DIR, MODVER_KERNEL_CACHE,
 # MODVER_SELFBUILT_SOURCE, MODVER_QEMU_TIMEOUT, MODVER_LD_PLUGIN)
@@ -58,7 +59,7 @@ long=modver_selfbuilt_provider_exports_a_name_far_longer_than_the_classic_table_
 KB=$W/kb
 mkdir -p "$KB"
 cp "$here/modules/longname/longname_provider.c" "$KB/"
-probes=(longname_probe longname_mk longname_plugin longname_bad)
+probes=(longname_probe longname_mk longname_plugin longname_db longname_bad)
 for p in "${probes[@]}"; do cp "$here/modules/longname/longname_probe.c" "$KB/$p.c"; done
 echo "obj-m := longname_provider.o ${probes[*]/%/.o}" >"$KB/Kbuild"
 b0=$(date +%s.%N)
@@ -95,7 +96,7 @@ unversion() {  # unversion NAME -> KB/NAME.nover.ko
   (cd "$KB" && s390x-linux-gnu-ld $args) >"$W/$name.nover.log" 2>&1 || { cat "$W/$name.nover.log" >&2; return 1; }
   [ -z "$(tables "$KB/$name.nover.ko")" ]
 }
-for p in longname_mk longname_plugin longname_bad; do
+for p in longname_mk longname_plugin longname_db longname_bad; do
   kt_check "$p: unversioned module from kbuild's .o and .mod.o" unversion "$p"
 done
 
@@ -113,7 +114,19 @@ plugin_link() {
       "-plugin-opt=symvers=$KB/Module.symvers" $args) >"$W/plugin.log" 2>&1 || { cat "$W/plugin.log" >&2; return 1; }
 }
 kt_check "s390x-linux-gnu-ld + plugin links longname_plugin" plugin_link
-for p in longname_mk longname_plugin; do
+# --- a modversions.o database of vmlinux + the provider, written for the kernel's target ---
+mkdir -p "$W/prov"
+cp "$KB/longname_provider.ko" "$W/prov/"
+kt_check "modversions writes a database of the kernel and the provider" \
+  "$T/modversions" -k "$vmlinux" --kernel-config "$config" -m "$W/prov" -o "$W/db.o"
+kt_check "the database is a big-endian S/390 object" grep -q 'S/390' <(readelf -h "$W/db.o")
+"$T/modversions" --dump "$W/db.o" >"$W/db.txt" 2>&1 || true
+want=$(awk -v s="$long" '$2 == s {print $1}' "$KB/Module.symvers")
+kt_check "modversions --dump db.o shows $long with Module.symvers' CRC $want" \
+  grep -q "^$want[[:space:]]$long[[:space:]]" "$W/db.txt"
+kt_check "mkmod --modversions db.o longname_db" \
+  "$T/mkmod" -q "$KB/longname_db.nover.ko" -o "$O/longname_db.ko" --modversions "$W/db.o"
+for p in longname_mk longname_plugin longname_db; do
   # Same records in each table (the order may differ from modpost's; the loader looks names up).
   if [ -f "$O/$p.ko" ] && cmp -s <(tables "$KB/$p.ko" | sort) <(tables "$O/$p.ko" | sort); then
     kt_pass "$p: version tables hold kbuild's records ($(tables "$O/$p.ko" | wc -l) lines)"
@@ -132,9 +145,7 @@ kt_check "flip _printk's extended CRC in longname_bad" "$here/version-tables" fl
 mapfile -t intree < <(find "$tree" -name '*.ko' -not -path "$tree/tools/*" -not -name test-kstrtox.ko | sort)
 kt_check "the kernel built in-tree modules (${#intree[@]})" test "${#intree[@]}" -gt 0
 mods=("${intree[@]}" "$KB/longname_provider.ko" "$KB/longname_probe.ko" "$O/longname_mk.ko"
-      "$O/longname_plugin.ko" "$O/longname_bad.ko")
-mkdir -p "$W/prov"
-cp "$KB/longname_provider.ko" "$W/prov/"
+      "$O/longname_plugin.ko" "$O/longname_db.ko" "$O/longname_bad.ko")
 rc=0
 "$T/modcheck" --json "${mods[@]}" --kernel "$vmlinux" --kernel-config "$config" --modules "$W/prov" \
   >"$W/mc.json" 2>"$W/mc.err" || rc=$?
@@ -154,7 +165,7 @@ harness_boot s390x "$image" "selfbuilt-s390x-$release" "${mods[@]}" | tee "$out"
 kt_compare_verdicts "$W/predictions.tsv" "$out" >"$W/verdicts.txt"   # no pipe: it counts PASS/FAIL
 cat "$W/verdicts.txt"
 kt_check "modcheck and the kernel agree on all ${#mods[@]} modules" grep -q "^verdicts: ${#mods[@]} agree, 0 disagree" "$W/verdicts.txt"
-for p in longname_probe longname_mk longname_plugin; do kt_expect_load "$out" "$p.ko"; done
+for p in longname_probe longname_mk longname_plugin longname_db; do kt_expect_load "$out" "$p.ko"; done
 kt_expect_refused "$out" longname_bad.ko 22 "longname_bad: disagrees about version of symbol _printk"
 kt_expect_unforced "$out"
 kt_summary "$t0"
