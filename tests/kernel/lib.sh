@@ -409,12 +409,14 @@ arch_cross_gcc() {
   case "$1" in
     amd64) echo gcc ;;  # the host's own
     arm64) echo aarch64-linux-gnu-gcc ;;
+    s390x) echo s390x-linux-gnu-gcc ;;
     *) harness_die "no cross compiler known for $1"; return 1 ;;
   esac
 }
 arch_cross_packages() {
   case "$1" in
     arm64) echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
+    s390x) echo gcc-s390x-linux-gnu libc6-dev-s390x-cross ;;
     *) harness_die "no cross packages known for $1"; return 1 ;;
   esac
 }
@@ -423,6 +425,8 @@ arch_qemu() {
     amd64) echo "qemu-system-x86_64 -m 512" ;;
     # -cpu max with the cheap pointer-authentication algorithm: QARMA costs TCG dearly.
     arm64) echo "qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 1 -m 1024" ;;
+    # -serial becomes the machine's SCLP VT220 console (ttysclp0), also under -nodefaults.
+    s390x) echo "qemu-system-s390x -M s390-ccw-virtio -smp 1 -m 512" ;;
     *) harness_die "no qemu machine known for $1"; return 1 ;;
   esac
 }
@@ -433,6 +437,7 @@ arch_console() {
     # its ticks and panic ("IO-APIC + timer doesn't work!"), as seen on a 2-core CI machine.
     amd64) echo "console=ttyS0 no_timer_check" ;;
     arm64) echo console=ttyAMA0 ;;
+    s390x) echo console=ttysclp0 ;;
     *) harness_die "no console known for $1"; return 1 ;;
   esac
 }
