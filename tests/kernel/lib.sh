@@ -409,12 +409,14 @@ arch_cross_gcc() {
   case "$1" in
     amd64) echo gcc ;;  # the host's own
     arm64) echo aarch64-linux-gnu-gcc ;;
+    riscv64) echo riscv64-linux-gnu-gcc ;;
     *) harness_die "no cross compiler known for $1"; return 1 ;;
   esac
 }
 arch_cross_packages() {
   case "$1" in
     arm64) echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
+    riscv64) echo gcc-riscv64-linux-gnu libc6-dev-riscv64-cross ;;
     *) harness_die "no cross packages known for $1"; return 1 ;;
   esac
 }
@@ -423,6 +425,8 @@ arch_qemu() {
     amd64) echo "qemu-system-x86_64 -m 512" ;;
     # -cpu max with the cheap pointer-authentication algorithm: QARMA costs TCG dearly.
     arm64) echo "qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 1 -m 1024" ;;
+    # -bios default: the OpenSBI firmware QEMU ships (qemu-system-data) starts the Image.
+    riscv64) echo "qemu-system-riscv64 -M virt -bios default -smp 1 -m 1024" ;;
     *) harness_die "no qemu machine known for $1"; return 1 ;;
   esac
 }
@@ -433,6 +437,7 @@ arch_console() {
     # its ticks and panic ("IO-APIC + timer doesn't work!"), as seen on a 2-core CI machine.
     amd64) echo "console=ttyS0 no_timer_check" ;;
     arm64) echo console=ttyAMA0 ;;
+    riscv64) echo console=ttyS0 ;;
     *) harness_die "no console known for $1"; return 1 ;;
   esac
 }
@@ -458,11 +463,13 @@ harness_loader_arch() {
 }
 
 # boot_and_load_arch ARCH RELEASE KO...: boot_and_load for the cached Debian kernel RELEASE of
-# another architecture (its boot/vmlinuz-RELEASE).
+# another architecture (its boot/vmlinuz-RELEASE; riscv64's is boot/vmlinux-RELEASE).
 boot_and_load_arch() {
   local arch=${1:?boot_and_load_arch ARCH RELEASE KO...} release=${2:?boot_and_load_arch ARCH RELEASE KO...}
+  local img=$MODVER_KERNEL_CACHE/$release/boot/vmlinuz-$release
   shift 2
-  harness_boot "$arch" "$MODVER_KERNEL_CACHE/$release/boot/vmlinuz-$release" "$release" "$@"
+  [ -e "$img" ] || img=$MODVER_KERNEL_CACHE/$release/boot/vmlinux-$release
+  harness_boot "$arch" "$img" "$release" "$@"
 }
 
 # harness_boot ARCH IMAGE LABEL KO...: the one boot every test uses. The initramfs holds only the
