@@ -83,7 +83,7 @@ static int run(int Argc, char **Argv) {
     auto Target = readElfTarget(TargetFrom, (*Obj)->getBuffer());
     if (!Target)
       return Report.fail(Target.takeError());
-    if (Db->kernel().Target && *Db->kernel().Target != *Target)
+    if (Db->kernel().Target && !Db->kernel().Target->agreesWith(*Target))
       return Report.fail(fileError(TargetFrom, "is " + Target->describe() + ", the kernel is " +
                                                    Db->kernel().Target->describe()));
     Db->kernel().Target = *Target;

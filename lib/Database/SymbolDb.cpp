@@ -47,7 +47,7 @@ llvm::Error SymbolDb::merge(SymbolDb Other) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "sources describe different kernels: release '" +
                                        Kernel.Release + "' and '" + K.Release + "'");
-  if (K.Target && Kernel.Target && *K.Target != *Kernel.Target)
+  if (K.Target && Kernel.Target && !Kernel.Target->agreesWith(*K.Target))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "sources describe different targets: " +
                                        Kernel.Target->describe() + " and " + K.Target->describe());
@@ -55,7 +55,7 @@ llvm::Error SymbolDb::merge(SymbolDb Other) {
     Kernel.Release = K.Release;
   if (Kernel.Vermagic.empty())
     Kernel.Vermagic = K.Vermagic;
-  if (!Kernel.Target)
+  if (!Kernel.Target || (Kernel.Target->FlagsUnknown && K.Target && !K.Target->FlagsUnknown))
     Kernel.Target = K.Target;
   if (!Kernel.ForceLoad)
     Kernel.ForceLoad = K.ForceLoad;

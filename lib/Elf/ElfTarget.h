@@ -15,6 +15,9 @@ struct ElfTarget {
   bool IsLittleEndian = true;
   uint16_t Machine = 0; // e_machine
   uint32_t Flags = 0;   // e_flags
+  // A flat kernel image has no e_flags to read (riscv's modules carry EF_RISCV_RVC, say):
+  // Flags is then 0 and agrees with any other's.
+  bool FlagsUnknown = false;
   uint8_t OSABI = 0;
   uint8_t ABIVersion = 0;
 
@@ -33,6 +36,17 @@ struct ElfTarget {
   bool loadsInto(const ElfTarget &Kernel) const {
     return Is64 == Kernel.Is64 && IsLittleEndian == Kernel.IsLittleEndian &&
            Machine == Kernel.Machine && OSABI == Kernel.OSABI;
+  }
+
+  // Whether two sources can describe one kernel: equal, but for flags one does not know.
+  bool agreesWith(const ElfTarget &O) const {
+    if (FlagsUnknown || O.FlagsUnknown) {
+      ElfTarget A = *this, B = O;
+      A.Flags = B.Flags = 0;
+      A.FlagsUnknown = B.FlagsUnknown = false;
+      return A == B;
+    }
+    return *this == O;
   }
 
   bool operator==(const ElfTarget &O) const {

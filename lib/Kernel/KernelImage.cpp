@@ -54,8 +54,7 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
   auto Target = Flat ? llvm::Expected<ElfTarget>(Payload->FlatTarget) : readElfTarget(Name, Elf);
   if (!Target)
     return Target.takeError();
-  auto Exports =
-      Flat ? readFlatKsymtabs(Name, Elf, Target->IsLittleEndian) : readKsymtabs(Name, Elf);
+  auto Exports = Flat ? readFlatKsymtabs(Name, Elf, *Target) : readKsymtabs(Name, Elf);
   if (!Exports)
     return Exports.takeError();
 

@@ -410,6 +410,7 @@ arch_cross_gcc() {
     amd64) echo gcc ;;  # the host's own
     arm64) echo aarch64-linux-gnu-gcc ;;
     s390x) echo s390x-linux-gnu-gcc ;;
+    riscv64) echo riscv64-linux-gnu-gcc ;;
     *) harness_die "no cross compiler known for $1"; return 1 ;;
   esac
 }
@@ -417,6 +418,7 @@ arch_cross_packages() {
   case "$1" in
     arm64) echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross ;;
     s390x) echo gcc-s390x-linux-gnu libc6-dev-s390x-cross ;;
+    riscv64) echo gcc-riscv64-linux-gnu libc6-dev-riscv64-cross ;;
     *) harness_die "no cross packages known for $1"; return 1 ;;
   esac
 }
@@ -427,6 +429,8 @@ arch_qemu() {
     arm64) echo "qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 1 -m 1024" ;;
     # -serial becomes the machine's SCLP VT220 console (ttysclp0), also under -nodefaults.
     s390x) echo "qemu-system-s390x -M s390-ccw-virtio -smp 1 -m 512" ;;
+    # -bios default: the OpenSBI firmware QEMU ships (qemu-system-data) starts the Image.
+    riscv64) echo "qemu-system-riscv64 -M virt -bios default -smp 1 -m 1024" ;;
     *) harness_die "no qemu machine known for $1"; return 1 ;;
   esac
 }
@@ -438,6 +442,7 @@ arch_console() {
     amd64) echo "console=ttyS0 no_timer_check" ;;
     arm64) echo console=ttyAMA0 ;;
     s390x) echo console=ttysclp0 ;;
+    riscv64) echo console=ttyS0 ;;
     *) harness_die "no console known for $1"; return 1 ;;
   esac
 }
@@ -463,11 +468,13 @@ harness_loader_arch() {
 }
 
 # boot_and_load_arch ARCH RELEASE KO...: boot_and_load for the cached Debian kernel RELEASE of
-# another architecture (its boot/vmlinuz-RELEASE).
+# another architecture (its boot/vmlinuz-RELEASE; riscv64's is boot/vmlinux-RELEASE).
 boot_and_load_arch() {
   local arch=${1:?boot_and_load_arch ARCH RELEASE KO...} release=${2:?boot_and_load_arch ARCH RELEASE KO...}
+  local img=$MODVER_KERNEL_CACHE/$release/boot/vmlinuz-$release
   shift 2
-  harness_boot "$arch" "$MODVER_KERNEL_CACHE/$release/boot/vmlinuz-$release" "$release" "$@"
+  [ -e "$img" ] || img=$MODVER_KERNEL_CACHE/$release/boot/vmlinux-$release
+  harness_boot "$arch" "$img" "$release" "$@"
 }
 
 # harness_boot ARCH IMAGE LABEL KO...: the one boot every test uses. The initramfs holds only the

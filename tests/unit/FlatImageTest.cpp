@@ -1,10 +1,11 @@
-// Flat kernel images (arm64 Image): export tables found by their layout, built here byte by
-// byte in both byte orders and in the 6.x (__ksymtab_gpl) and 7.1+ (__kflagstab) layouts, with
-// and without CRCs; near misses must be refused, never read as a wrong table.
+// Flat kernel images (arm64 and riscv Image): export tables found by their layout, built here
+// byte by byte in both byte orders and in the 6.x (__ksymtab_gpl) and 7.1+ (__kflagstab)
+// layouts, with and without CRCs, PREL32 and absolute entries; near misses must be refused,
+// never read as a wrong table.
 //
 // Word size does not enter: a flat image's tables are read only in the PREL32 form (three
-// 32-bit offsets per entry), the same on 32- and 64-bit kernels, and the only header read
-// (arm64's) is 64-bit.
+// 32-bit offsets per entry), the same on 32- and 64-bit kernels; only the target read from
+// the boot header (arm64's, riscv's) has one.
 #include "Kernel/KernelImage.h"
 
 #include "Compression/Decompress.h"
@@ -39,8 +40,17 @@ const std::vector<FlatSym> &flatSyms() {
   return Syms;
 }
 
+enum class Header { Arm64, Riscv };
+
 struct FlatOptions {
+  Header Arch = Header::Arm64;
+  uint64_t RiscvTextOffset = 0x200000; // the load offset, which tells riscv's word size
   bool BigEndian = false;
+  // Kernels without PREL32 relocations (riscv): entries of three pointers, the image's
+  // first byte linked at LinkBase; 4-byte pointers when Ptr32.
+  bool Absolute = false;
+  bool Ptr32 = false;
+  uint64_t LinkBase = 0xffffffff80000000;
   bool Kflagstab = false; // 7.1+: one table, GPL-ness in flag bytes
   bool Crcs = true;
   // Near misses:
@@ -61,6 +71,13 @@ public:
       llvm::support::endian::write32be(&Out[At], V);
     else
       llvm::support::endian::write32le(&Out[At], V);
+  }
+  void ptr(size_t At, uint64_t V, bool Is32) {
+    if (Is32)
+      return u32(At, uint32_t(V));
+    // Byte by byte: GCC's -Wstringop-overflow misjudges an inlined write64 here.
+    for (unsigned I = 0; I < 8; ++I)
+      Out[At + (BE ? 7 - I : I)] = char(V >> (8 * I));
   }
   void append32(uint32_t V) {
     Out.append(4, '\0');
@@ -85,7 +102,8 @@ std::vector<FlatSym> tableOrder(std::vector<FlatSym> Syms, bool Kflagstab) {
 void appendTables(ImageBuilder &Img, const std::vector<FlatSym> &Syms, const FlatOptions &O) {
   size_t N = Syms.size();
   size_t Tab = Img.Out.size();
-  size_t After = Tab + 12 * N + (O.Crcs ? 4 * N - (O.CrcShort ? 4 : 0) : 0) +
+  size_t Unit = O.Absolute && !O.Ptr32 ? 8 : 4;
+  size_t After = Tab + 3 * Unit * N + (O.Crcs ? 4 * N - (O.CrcShort ? 4 : 0) : 0) +
                  (O.Kflagstab ? N : 0) + O.Junk.size();
   // Strings: name NUL namespace NUL per entry, as __KSYMTAB emits them.
   std::string Strings;
@@ -96,9 +114,15 @@ void appendTables(ImageBuilder &Img, const std::vector<FlatSym> &Syms, const Fla
     At.push_back({Name, After + Strings.size()});
     Strings += S.Ns + '\0';
   }
-  Img.Out.resize(Tab + 12 * N);
+  Img.Out.resize(Tab + 3 * Unit * N);
   for (size_t I = 0; I < N; ++I) {
-    size_t E = Tab + 12 * I;
+    size_t E = Tab + 3 * Unit * I;
+    if (O.Absolute) {
+      Img.ptr(E, O.LinkBase + 0x100 + 8 * I, O.Ptr32);
+      Img.ptr(E + Unit, O.LinkBase + At[I].first, O.Ptr32);
+      Img.ptr(E + 2 * Unit, O.LinkBase + At[I].second, O.Ptr32);
+      continue;
+    }
     Img.u32(E, uint32_t(0x100 + 8 * I - E)); // the value: somewhere in the code before
     Img.u32(E + 4, uint32_t(At[I].first - (E + 4)));
     Img.u32(E + 8, uint32_t(At[I].second - (E + 8)));
@@ -115,10 +139,18 @@ void appendTables(ImageBuilder &Img, const std::vector<FlatSym> &Syms, const Fla
 
 std::string flatImage(const FlatOptions &O, size_t *TablesAt = nullptr) {
   ImageBuilder Img(O.BigEndian);
-  // The arm64 header: code0/1, text_offset, image_size, flags (bit 0: big-endian), magic.
+  // Both headers: code0/1, text_offset, image_size, flags (bit 0: big-endian), then arm64's
+  // magic at 0x38, or riscv's version, "RISCV\0\0\0" at 0x30 and magic2 at 0x38.
   Img.Out.assign(0x40, '\0');
   llvm::support::endian::write64le(&Img.Out[0x18], O.BigEndian ? 1 : 0);
-  Img.Out.replace(0x38, 4, "ARM\x64");
+  if (O.Arch == Header::Arm64) {
+    Img.Out.replace(0x38, 4, "ARM\x64");
+  } else {
+    llvm::support::endian::write64le(&Img.Out[0x08], O.RiscvTextOffset);
+    llvm::support::endian::write32le(&Img.Out[0x20], 0x2); // header version 0.2
+    Img.Out.replace(0x30, 5, "RISCV");
+    Img.Out.replace(0x38, 4, "RSC\x05");
+  }
   // "Code": words that are no PREL32 offsets to strings, then the banner.
   while (Img.Out.size() < 0x800)
     Img.append32(0xd503201f);
@@ -190,6 +222,76 @@ TEST(FlatImage, BothByteOrdersAndLayouts) {
         EXPECT_EQ(Db.kernel().Target->IsLittleEndian, !BE);
         EXPECT_EQ(Db.kernel().Release, "6.12.0-flat");
       }
+}
+
+// riscv's header (Documentation/arch/riscv/boot-image-header.rst) names no word size: the
+// load offset does (2 MiB for RV64, 4 MiB for RV32); an M-mode image (offset 0) is not read.
+TEST(FlatImage, RiscvHeader) {
+  for (bool Is64 : {true, false}) {
+    SCOPED_TRACE(Is64 ? "RV64" : "RV32");
+    FlatOptions O;
+    O.Arch = Header::Riscv;
+    O.RiscvTextOffset = Is64 ? 0x200000 : 0x400000;
+    SymbolDb Db = mustRead(flatImage(O));
+    expectFlatExports(Db, true);
+    ASSERT_TRUE(Db.kernel().Target.has_value());
+    EXPECT_EQ(Db.kernel().Target->Machine, llvm::ELF::EM_RISCV);
+    EXPECT_EQ(Db.kernel().Target->Is64, Is64);
+    EXPECT_TRUE(Db.kernel().Target->IsLittleEndian);
+    EXPECT_EQ(Db.kernel().Release, "6.12.0-flat");
+  }
+  FlatOptions MMode;
+  MMode.Arch = Header::Riscv;
+  MMode.RiscvTextOffset = 0;
+  std::string Msg = errorOf(flatImage(MMode));
+  EXPECT_NE(Msg.find("Image: not a kernel image"), std::string::npos) << Msg;
+}
+
+// riscv kernels lack HAVE_ARCH_PREL32_RELOCATIONS: __ksymtab holds absolute pointers, found
+// through the link address the names' pointers vote for (Debian 13's riscv64 Image).
+TEST(FlatImage, AbsoluteEntries) {
+  for (bool Flags : {false, true})
+    for (bool Ptr32 : {false, true}) {
+      SCOPED_TRACE(std::string(Flags ? "kflagstab" : "split") + (Ptr32 ? " RV32" : " RV64"));
+      FlatOptions O;
+      O.Arch = Header::Riscv;
+      O.Absolute = true;
+      O.Kflagstab = Flags;
+      O.Ptr32 = Ptr32;
+      O.RiscvTextOffset = Ptr32 ? 0x400000 : 0x200000;
+      O.LinkBase = Ptr32 ? 0xc0000000 : 0xffffffff80000000;
+      SymbolDb Db = mustRead(flatImage(O));
+      expectFlatExports(Db, true);
+      EXPECT_EQ(Db.kernel().HasKflagstab, Flags);
+      ASSERT_TRUE(Db.kernel().Target.has_value());
+      EXPECT_EQ(Db.kernel().Target->Is64, !Ptr32);
+      EXPECT_TRUE(Db.kernel().Target->FlagsUnknown);
+    }
+}
+
+// The link address only says where to look: absolute entries that break the layout (a CRC
+// missing) are refused, and the message gives the reason of both forms.
+TEST(FlatImage, AbsoluteEntriesNearMissRefused) {
+  FlatOptions O;
+  O.Arch = Header::Riscv;
+  O.Absolute = true;
+  O.CrcShort = true;
+  std::string Msg = errorOf(flatImage(O));
+  EXPECT_NE(Msg.find("no export table found (PREL32 entries)"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("nor (absolute entries (link address 0xFFFFFFFF80000000))"), std::string::npos)
+      << Msg;
+  EXPECT_NE(Msg.find("bytes before its strings"), std::string::npos) << Msg;
+}
+
+TEST(FlatImage, RiscvCompressedAsOneStream) {
+  FlatOptions O;
+  O.Arch = Header::Riscv;
+  auto Gz = compress("Image", flatImage(O), Compression::Gzip);
+  ASSERT_TRUE(bool(Gz));
+  SymbolDb Db = mustRead(*Gz);
+  expectFlatExports(Db, true);
+  ASSERT_TRUE(Db.kernel().Target.has_value());
+  EXPECT_EQ(Db.kernel().Target->Machine, llvm::ELF::EM_RISCV);
 }
 
 TEST(FlatImage, CompressedAsOneStream) {

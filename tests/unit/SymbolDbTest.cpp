@@ -1,5 +1,7 @@
 #include "Database/SymbolDb.h"
 
+#include "llvm/BinaryFormat/ELF.h"
+
 #include <gtest/gtest.h>
 
 using namespace modver;
@@ -56,4 +58,49 @@ TEST(SymbolDb, MergeRefusesDifferentReleases) {
   llvm::Error E = A.merge(std::move(B));
   ASSERT_TRUE(bool(E));
   EXPECT_NE(llvm::toString(std::move(E)).find("6.1.0-56-amd64"), std::string::npos);
+}
+
+static ElfTarget riscv64(uint32_t Flags, bool FlagsUnknown) {
+  ElfTarget T;
+  T.Machine = llvm::ELF::EM_RISCV;
+  T.Flags = Flags;
+  T.FlagsUnknown = FlagsUnknown;
+  return T;
+}
+
+// A flat riscv Image knows no e_flags, its module tree does (EF_RISCV_RVC): they describe one
+// kernel, and the merged database keeps the flags it learnt, whichever source comes first.
+TEST(SymbolDb, MergeFillsFlagsAFlatImageDoesNotKnow) {
+  for (bool ImageFirst : {true, false}) {
+    SCOPED_TRACE(ImageFirst ? "image first" : "tree first");
+    SymbolDb A, B;
+    A.kernel().Target = riscv64(ImageFirst ? 0 : 1, ImageFirst);
+    B.kernel().Target = riscv64(ImageFirst ? 1 : 0, !ImageFirst);
+    ASSERT_FALSE(bool(A.merge(std::move(B))));
+    ASSERT_TRUE(A.kernel().Target.has_value());
+    EXPECT_EQ(A.kernel().Target->Flags, 1u);
+    EXPECT_FALSE(A.kernel().Target->FlagsUnknown);
+  }
+}
+
+TEST(SymbolDb, MergeRefusesDifferentKnownFlags) {
+  SymbolDb A, B;
+  A.kernel().Target = riscv64(1, false);
+  B.kernel().Target = riscv64(5, false);
+  llvm::Error E = A.merge(std::move(B));
+  ASSERT_TRUE(bool(E));
+  EXPECT_NE(llvm::toString(std::move(E)).find("sources describe different targets"),
+            std::string::npos);
+}
+
+// Unknown flags excuse the flags only, never the machine.
+TEST(SymbolDb, MergeRefusesAnotherMachineWithUnknownFlags) {
+  SymbolDb A, B;
+  A.kernel().Target = riscv64(0, true);
+  ElfTarget Arm;
+  Arm.Machine = llvm::ELF::EM_AARCH64;
+  B.kernel().Target = Arm;
+  llvm::Error E = A.merge(std::move(B));
+  ASSERT_TRUE(bool(E));
+  EXPECT_NE(llvm::toString(std::move(E)).find("aarch64"), std::string::npos);
 }
