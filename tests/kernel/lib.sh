@@ -550,6 +550,55 @@ kt_mkmod_refuses() {
   done
 }
 
+# kt_flat_image_check ARCH RELEASE IMAGE-NAME TARGET MIN-MODULES: a Debian kernel shipped as a
+# flat Image (no ELF: arm64's boot/vmlinuz-R, riscv64's boot/vmlinux-R), cached by fetch-debian.
+# The exports modversions reads from it equal the vmlinux rows of its Module.symvers in every
+# column (CRC, name, exporter, GPL-ness, namespace), it is read as TARGET ("ELF64 little-endian
+# aarch64"), and modcheck says every module of its tree (MIN-MODULES or more) loads against it.
+# Exits 77 (skip) when the kernel is not cached.
+kt_flat_image_check() {
+  local arch=$1 R=$2 name=$3 target=$4 min=$5 T K W img symvers n mods count out m0
+  T=$(modver_tools_dir)
+  K=$MODVER_KERNEL_CACHE/$R
+  [ -e "$K/.complete" ] || { echo "SKIP: $K absent (MODVER_DEBIAN_ARCH=$arch tests/kernel/fetch-debian trixie fetches it)" >&2; exit 77; }
+  W=$(harness_workdir)
+  img=$K/boot/$name-$R
+  symvers=$K/usr/src/linux-headers-$R/Module.symvers
+  "$T/modversions" --dump "$img" | LC_ALL=C sort > "$W/image.txt"
+  awk -F'\t' '$3 == "vmlinux"' "$symvers" | LC_ALL=C sort > "$W/symvers.txt"
+  n=$(wc -l < "$W/symvers.txt")
+  kt_check "Module.symvers has vmlinux rows ($n)" test "$n" -gt 1000
+  if cmp -s "$W/image.txt" "$W/symvers.txt"; then kt_pass "the Image's $n exports equal Module.symvers (CRC, name, GPL, namespace)"
+  else kt_fail "the Image's exports differ from Module.symvers:"; diff "$W/symvers.txt" "$W/image.txt" | head -n 20; fi
+  kt_check "GPL-only exports ($(grep -c 'EXPORT_SYMBOL_GPL' "$W/image.txt" || true)) and namespaced ones ($(awk -F'\t' '$5 != ""' "$W/image.txt" | wc -l)) among them" \
+    test "$(grep -c 'EXPORT_SYMBOL_GPL' "$W/image.txt")" -gt 0 -a "$(awk -F'\t' '$5 != ""' "$W/image.txt" | wc -l)" -gt 0
+  kt_check "release and target read from the Image" \
+    grep -q "\"target\": \"$target\"" <("$T/modversions" --dump "$img" --json | tail -n 5)
+  mods=$K/usr/lib/modules/$R/kernel
+  count=$(find "$mods" -name '*.ko.xz' | wc -l)
+  kt_check "the tree has $min+ modules ($count)" test "$count" -ge "$min"
+  m0=$(date +%s.%N)
+  out=$("$T/modcheck" -k "$img" -m "$mods" "$mods" | tail -n 1)
+  echo "$out ($(printf '%.1f' "$(echo "$(date +%s.%N) - $m0" | bc)") s)"
+  kt_check "every module of the tree loads against the Image" \
+    grep -q "^$count modules checked against $R .*: $count compatible, 0 incompatible, 0 force-loaded" <<<"$out"
+}
+
+# kbuild_link_args KB NAME OUT-KO MOD-O: kbuild's own final link of module NAME in folder KB
+# (from KB/.NAME.ko.cmd, "ld -r ... -o NAME.ko NAME.o NAME.mod.o ..." run in KB, any ld
+# program), without the ld, with NAME.ko and NAME.mod.o replaced by OUT-KO and MOD-O.
+kbuild_link_args() {
+  local kb=$1 name=$2 w words=()
+  for w in $(sed -n 's/^savedcmd_[^ ]* := [^ ]*ld \(.*\)$/\1/p; s/^cmd_[^ ]* := [^ ]*ld \(.*\)$/\1/p' "$kb/.$name.ko.cmd" | head -n1 | sed 's/;.*//'); do
+    case "$w" in
+      "$name.mod.o" | "$kb/$name.mod.o") words+=("$4") ;;
+      "$name.ko" | "$kb/$name.ko") words+=("$3") ;;
+      *) words+=("$w") ;;
+    esac
+  done
+  echo "${words[*]}"
+}
+
 # modcheck_predictions MODCHECK.json > TSV: one line per module FILE<TAB>NAME<TAB>VERDICT<TAB>MESSAGES
 # (FILE as boot_and_load reports it, i.e. without .xz/.zst/.gz; MESSAGES: the fatal problem's
 # message split at "; " into what the kernel logs, less modcheck's "[...]" notes, joined with "|").

@@ -72,24 +72,11 @@ fi
 # --- unversioned modules from kbuild's pieces, linked by kbuild's own command ---
 # With DEBUG_INFO, objcopy cannot remove the tables from a .ko (.rela.debug_info refers to them),
 # so the tables go from the .mod.o (its debug info with them) and the .ko is linked again.
-link_cmd() {  # link_cmd NAME OUT-KO MOD-O -> kbuild's ld arguments (without "ld") for NAME
-  # 7.x kbuild runs "ld -r ... -o NAME.ko NAME.o NAME.mod.o .module-common.o" in the module's
-  # folder (KB), with the linker script's absolute path.
-  local name=$1 w words=()
-  for w in $(sed -n 's/^savedcmd_[^ ]* := ld \(.*\)$/\1/p; s/^cmd_[^ ]* := ld \(.*\)$/\1/p' "$KB/.$name.ko.cmd" | head -n1 | sed 's/;.*//'); do
-    case "$w" in
-      "$name.mod.o" | "$KB/$name.mod.o") words+=("$3") ;;
-      "$name.ko" | "$KB/$name.ko") words+=("$2") ;;
-      *) words+=("$w") ;;
-    esac
-  done
-  echo "${words[*]}"
-}
 unversion() {  # unversion NAME -> KB/NAME.nover.ko
   local name=$1 args
   objcopy --strip-debug -R __versions -R __version_ext_crcs -R __version_ext_names \
     "$KB/$name.mod.o" "$KB/$name.nover.mod.o"
-  args=$(link_cmd "$name" "$KB/$name.nover.ko" "$KB/$name.nover.mod.o")
+  args=$(kbuild_link_args "$KB" "$name" "$KB/$name.nover.ko" "$KB/$name.nover.mod.o")
   # shellcheck disable=SC2086  # kbuild's command line is a word list
   (cd "$KB" && ld.bfd $args) >"$W/$name.nover.log" 2>&1 || { cat "$W/$name.nover.log" >&2; return 1; }
   [ -z "$(tables "$KB/$name.nover.ko")" ]
@@ -106,7 +93,7 @@ for p in longname_mk longname_bad longname_vm; do kt_check "mkmod $p" mk "$p"; d
 # --- the ld plugin in kbuild's link ---
 plugin_link() {
   local args
-  args=$(link_cmd longname_plugin "$O/longname_plugin.ko" "$KB/longname_plugin.nover.mod.o")
+  args=$(kbuild_link_args "$KB" longname_plugin "$O/longname_plugin.ko" "$KB/longname_plugin.nover.mod.o")
   # shellcheck disable=SC2086
   (cd "$KB" && ld.bfd -plugin "$plugin" "-plugin-opt=kernel=$vmlinux" "-plugin-opt=kernel-config=$config" \
       "-plugin-opt=symvers=$KB/Module.symvers" $args) >"$W/plugin.log" 2>&1 || { cat "$W/plugin.log" >&2; return 1; }

@@ -76,22 +76,11 @@ kt_check "kbuild: __versions and the extended pair present" \
   bash -c 'grep -q "^basic " "$1" && grep -q "^ext 0x[0-9a-f]* $2\$" "$1"' _ "$W/kbuild.tables" "$long"
 
 # --- unversioned modules from kbuild's pieces, linked by kbuild's own command ---
-link_cmd() {  # link_cmd NAME OUT-KO MOD-O -> kbuild's ld arguments (without the ld) for NAME
-  local name=$1 w words=()
-  for w in $(sed -n 's/^savedcmd_[^ ]* := [^ ]*ld \(.*\)$/\1/p' "$KB/.$name.ko.cmd" | head -n1 | sed 's/;.*//'); do
-    case "$w" in
-      "$name.mod.o" | "$KB/$name.mod.o") words+=("$3") ;;
-      "$name.ko" | "$KB/$name.ko") words+=("$2") ;;
-      *) words+=("$w") ;;
-    esac
-  done
-  echo "${words[*]}"
-}
 unversion() {  # unversion NAME -> KB/NAME.nover.ko
   local name=$1 args
   s390x-linux-gnu-objcopy -R __versions -R __version_ext_crcs -R __version_ext_names \
     "$KB/$name.mod.o" "$KB/$name.nover.mod.o"
-  args=$(link_cmd "$name" "$KB/$name.nover.ko" "$KB/$name.nover.mod.o")
+  args=$(kbuild_link_args "$KB" "$name" "$KB/$name.nover.ko" "$KB/$name.nover.mod.o")
   # shellcheck disable=SC2086  # kbuild's command line is a word list
   (cd "$KB" && s390x-linux-gnu-ld $args) >"$W/$name.nover.log" 2>&1 || { cat "$W/$name.nover.log" >&2; return 1; }
   [ -z "$(tables "$KB/$name.nover.ko")" ]
@@ -108,7 +97,7 @@ for p in longname_mk longname_bad; do kt_check "mkmod $p" mk "$p"; done
 # --- 5. the ld plugin under the host's cross GNU ld, in kbuild's link ---
 plugin_link() {
   local args
-  args=$(link_cmd longname_plugin "$O/longname_plugin.ko" "$KB/longname_plugin.nover.mod.o")
+  args=$(kbuild_link_args "$KB" longname_plugin "$O/longname_plugin.ko" "$KB/longname_plugin.nover.mod.o")
   # shellcheck disable=SC2086
   (cd "$KB" && s390x-linux-gnu-ld -plugin "$plugin" "-plugin-opt=kernel=$vmlinux" "-plugin-opt=kernel-config=$config" \
       "-plugin-opt=symvers=$KB/Module.symvers" $args) >"$W/plugin.log" 2>&1 || { cat "$W/plugin.log" >&2; return 1; }
