@@ -584,6 +584,25 @@ kt_flat_image_check() {
     grep -q "^$count modules checked against $R .*: $count compatible, 0 incompatible, 0 force-loaded" <<<"$out"
 }
 
+# kt_flipped_vfat OBJCOPY MODULES IMAGE: WORK/vfat-flipped.ko, a copy of the tree's fs/fat/vfat
+# with its record for fat_fill_super (exported by fat) made wrong. OBJCOPY (any that knows the
+# target) drops Debian's appended signature first: a signature that no longer matches is refused
+# (EKEYREJECTED) before the versions are looked at; a missing one is not (no sig_enforce).
+# modcheck against IMAGE must refuse the copy, naming the symbol, and accept the original.
+kt_flipped_vfat() {
+  local objcopy=$1 mods=$2 img=$3 W T
+  W=$(harness_workdir)
+  T=$(modver_tools_dir)
+  xz -dc "$mods/fs/fat/vfat.ko.xz" > "$W/vfat.ko"
+  "$objcopy" "$W/vfat.ko" "$W/vfat-flipped.ko"
+  flip_version_crc "$W/vfat-flipped.ko" fat_fill_super
+  kt_check "modcheck refuses the flipped copy against the Image" \
+    bash -c '! "$1/modcheck" -q -k "$2" -m "$3" "$4" > "$5/modcheck.txt"' _ "$T" "$img" "$mods" "$W/vfat-flipped.ko" "$W"
+  kt_check "modcheck names the flipped symbol" grep -q fat_fill_super "$W/modcheck.txt"
+  kt_check "modcheck accepts the original against the Image" \
+    "$T/modcheck" -q -k "$img" -m "$mods" "$mods/fs/fat/vfat.ko.xz"
+}
+
 # kbuild_link_args KB NAME OUT-KO MOD-O: kbuild's own final link of module NAME in folder KB
 # (from KB/.NAME.ko.cmd, "ld -r ... -o NAME.ko NAME.o NAME.mod.o ..." run in KB, any ld
 # program), without the ld, with NAME.ko and NAME.mod.o replaced by OUT-KO and MOD-O.
