@@ -618,6 +618,27 @@ kbuild_link_args() {
   echo "${words[*]}"
 }
 
+# kbuild_link_again DIR KB NAME OUT-KO MOD-O LD [LD-ARGS...]: kbuild's final link of NAME run
+# again in DIR (where kbuild ran it) by LD, LD-ARGS first, writing OUT-KO from MOD-O (e.g. a
+# .mod.o without version tables). Its output goes to WORK/NAME.link.log, shown on failure.
+kbuild_link_again() {
+  local dir=$1 kb=$2 name=$3 out=$4 modo=$5 log args
+  shift 5
+  log="$(harness_workdir)/$name.link.log"
+  args=$(kbuild_link_args "$kb" "$name" "$out" "$modo")
+  # shellcheck disable=SC2086  # kbuild's command line is a word list
+  (cd "$dir" && "$@" $args) >"$log" 2>&1 || { cat "$log" >&2; return 1; }
+}
+
+# modver_ld_plugin: the absolute path of the built ld plugin ($MODVER_LD_PLUGIN, else beside the
+# tools: ../plugin/libmodver-ld.so), or an error naming where it was looked for.
+modver_ld_plugin() {
+  local plugin
+  plugin=${MODVER_LD_PLUGIN:-$(modver_tools_dir)/../plugin/libmodver-ld.so}
+  [ -f "$plugin" ] || harness_die "no ld plugin at $plugin (build target modver-ld)" || return 1
+  echo "$(cd "$(dirname "$plugin")" && pwd)/$(basename "$plugin")"
+}
+
 # modcheck_predictions MODCHECK.json > TSV: one line per module FILE<TAB>NAME<TAB>VERDICT<TAB>MESSAGES
 # (FILE as boot_and_load reports it, i.e. without .xz/.zst/.gz; MESSAGES: the fatal problem's
 # message split at "; " into what the kernel logs, less modcheck's "[...]" notes, joined with "|").

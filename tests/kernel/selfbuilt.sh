@@ -25,9 +25,7 @@ source "$here/lib.sh"
 kt_require_host
 variant=${1:-base}
 T=$(modver_tools_dir)
-plugin=${MODVER_LD_PLUGIN:-$T/../plugin/libmodver-ld.so}
-[ -f "$plugin" ] || { echo "selfbuilt: no plugin at $plugin (build target modver-ld)" >&2; exit 1; }
-plugin=$(cd "$(dirname "$plugin")" && pwd)/$(basename "$plugin")
+plugin=$(modver_ld_plugin) || exit 1
 t0=$(date +%s.%N)
 
 K=$("$here/build-kernel" "$variant" "${MODVER_SELFBUILT_SOURCE:-}") || { echo "selfbuilt: build-kernel $variant failed" >&2; exit 1; }
@@ -73,12 +71,10 @@ fi
 # With DEBUG_INFO, objcopy cannot remove the tables from a .ko (.rela.debug_info refers to them),
 # so the tables go from the .mod.o (its debug info with them) and the .ko is linked again.
 unversion() {  # unversion NAME -> KB/NAME.nover.ko
-  local name=$1 args
+  local name=$1
   objcopy --strip-debug -R __versions -R __version_ext_crcs -R __version_ext_names \
     "$KB/$name.mod.o" "$KB/$name.nover.mod.o"
-  args=$(kbuild_link_args "$KB" "$name" "$KB/$name.nover.ko" "$KB/$name.nover.mod.o")
-  # shellcheck disable=SC2086  # kbuild's command line is a word list
-  (cd "$KB" && ld.bfd $args) >"$W/$name.nover.log" 2>&1 || { cat "$W/$name.nover.log" >&2; return 1; }
+  kbuild_link_again "$KB" "$KB" "$name" "$KB/$name.nover.ko" "$KB/$name.nover.mod.o" ld.bfd || return 1
   [ -z "$(tables "$KB/$name.nover.ko")" ]
 }
 for p in longname_mk longname_plugin longname_db longname_bad longname_vm; do
@@ -92,11 +88,9 @@ mk() { "$T/mkmod" -q "$KB/$1.nover.ko" -o "$O/$1.ko" --kernel "$vmlinux" --kerne
 for p in longname_mk longname_bad longname_vm; do kt_check "mkmod $p" mk "$p"; done
 # --- the ld plugin in kbuild's link ---
 plugin_link() {
-  local args
-  args=$(kbuild_link_args "$KB" longname_plugin "$O/longname_plugin.ko" "$KB/longname_plugin.nover.mod.o")
-  # shellcheck disable=SC2086
-  (cd "$KB" && ld.bfd -plugin "$plugin" "-plugin-opt=kernel=$vmlinux" "-plugin-opt=kernel-config=$config" \
-      "-plugin-opt=symvers=$KB/Module.symvers" $args) >"$W/plugin.log" 2>&1 || { cat "$W/plugin.log" >&2; return 1; }
+  kbuild_link_again "$KB" "$KB" longname_plugin "$O/longname_plugin.ko" "$KB/longname_plugin.nover.mod.o" \
+    ld.bfd -plugin "$plugin" "-plugin-opt=kernel=$vmlinux" "-plugin-opt=kernel-config=$config" \
+    "-plugin-opt=symvers=$KB/Module.symvers"
 }
 kt_check "ld.bfd + plugin links longname_plugin" plugin_link
 # --- modversions: a database of vmlinux + the provider keeps the kernel's table configuration ---

@@ -20,9 +20,7 @@ for p in qemu-system-aarch64 aarch64-linux-gnu-objcopy aarch64-linux-gnu-ld modp
 done
 [ "$(id -u)" = 0 ] || { echo "SKIP: the build chroot needs root" >&2; exit 77; }
 T=$(modver_tools_dir)
-plugin=${MODVER_LD_PLUGIN:-$T/../plugin/libmodver-ld.so}
-[ -f "$plugin" ] || { echo "FAIL: no ld plugin at $plugin (build target modver-ld)"; exit 1; }
-plugin=$(cd "$(dirname "$plugin")" && pwd)/$(basename "$plugin")
+plugin=$(modver_ld_plugin) || exit 1
 R=${MODVER_TRIXIE_ARM64_KERNEL:-6.12.118+deb13-arm64}
 K=$MODVER_KERNEL_CACHE/$R
 [ -e "$K/.complete" ] || { echo "SKIP: $K absent (MODVER_DEBIAN_ARCH=arm64 tests/kernel/fetch-debian trixie fetches it)" >&2; exit 77; }
@@ -70,21 +68,15 @@ fi
 # renamed. The plugin gets only the flat Image, as mkmod above.
 hdr=$K/usr/src/linux-headers-$R
 plugin_link() {
-  local name=hello_arm_ld w words=()
+  local name=hello_arm_ld
   # Removing __versions needs --strip-debug: .rela.debug_info refers to its section symbol.
   aarch64-linux-gnu-objcopy --strip-debug --remove-section __versions "$stage/$name.mod.o" "$W/$name.nover.mod.o"
   # Else the plugin would find modpost's records, agree and add none: the test would prove nothing.
   if readelf -SW "$W/$name.nover.mod.o" | grep -q ' __versions '; then echo "__versions still in $name.nover.mod.o"; return 1; fi
-  for w in $(sed -n 's/^savedcmd_[^ ]* := \(.*\)$/\1/p' "$stage/.$name.ko.cmd" | sed 's/;.*//'); do
-    case "$w" in
-      "$stage/$name.mod.o") words+=("$W/$name.nover.mod.o") ;;
-      "$stage/$name.ko") words+=("$O/$name.ko") ;;
-      *) words+=("$w") ;;
-    esac
-  done
-  [ "${words[0]:-}" = aarch64-linux-gnu-ld ] || { echo "no aarch64-linux-gnu-ld command in .$name.ko.cmd: ${words[*]}"; return 1; }
-  (cd "$hdr" && "${words[0]}" -plugin "$plugin" "-plugin-opt=kernel=$img" "${words[@]:1}") >"$W/plugin.log" 2>&1 ||
-    { cat "$W/plugin.log"; return 1; }
+  grep -q "^savedcmd_[^ ]* := aarch64-linux-gnu-ld " "$stage/.$name.ko.cmd" ||
+    { echo "no aarch64-linux-gnu-ld command in .$name.ko.cmd: $(head -n1 "$stage/.$name.ko.cmd")"; return 1; }
+  kbuild_link_again "$hdr" "$stage" "$name" "$O/$name.ko" "$W/$name.nover.mod.o" \
+    aarch64-linux-gnu-ld -plugin "$plugin" "-plugin-opt=kernel=$img"
 }
 kt_check "the host's aarch64-linux-gnu-ld ($(aarch64-linux-gnu-ld --version | head -n1 | sed 's/.* //')) with the plugin links hello_arm_ld" plugin_link
 if [ -f "$O/hello_arm_ld.ko" ] && diff <(dump "$stage/hello_arm_ld.ko") <(dump "$O/hello_arm_ld.ko") > "$W/plugin-records.diff"; then

@@ -16,9 +16,7 @@ source "$here/lib.sh"
 
 abi=${MODVER_SMOKE_ABI:-56}
 : "${MODVER_TOOLS_DIR:=$MODVER_SOURCE_DIR/build/tools}"
-plugin=${MODVER_LD_PLUGIN:-$MODVER_TOOLS_DIR/../plugin/libmodver-ld.so}
-[ -f "$plugin" ] || { echo "ld-plugin: no plugin at $plugin (build target modver-ld)" >&2; exit 1; }
-plugin=$(cd "$(dirname "$plugin")" && pwd)/$(basename "$plugin")
+plugin=$(modver_ld_plugin) || exit 1
 W=$(harness_workdir)
 echo "ld-plugin: ABI $abi, plugin $plugin, work dir $W"
 

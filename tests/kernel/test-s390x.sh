@@ -24,9 +24,7 @@ for p in qemu-system-s390x s390x-linux-gnu-ld s390x-linux-gnu-objcopy readelf py
 done
 [ "$(id -u)" = 0 ] || { echo "SKIP: the build chroot needs root" >&2; exit 77; }
 T=$(modver_tools_dir)
-plugin=${MODVER_LD_PLUGIN:-$T/../plugin/libmodver-ld.so}
-[ -f "$plugin" ] || { echo "s390x: no plugin at $plugin (build target modver-ld)" >&2; exit 1; }
-plugin=$(cd "$(dirname "$plugin")" && pwd)/$(basename "$plugin")
+plugin=$(modver_ld_plugin) || exit 1
 
 K=$("$here/build-kernel" s390x "${MODVER_SELFBUILT_SOURCE:-}") || { echo "s390x: build-kernel s390x failed" >&2; exit 1; }
 tree=$K/linux
@@ -77,12 +75,10 @@ kt_check "kbuild: __versions and the extended pair present" \
 
 # --- unversioned modules from kbuild's pieces, linked by kbuild's own command ---
 unversion() {  # unversion NAME -> KB/NAME.nover.ko
-  local name=$1 args
+  local name=$1
   s390x-linux-gnu-objcopy -R __versions -R __version_ext_crcs -R __version_ext_names \
     "$KB/$name.mod.o" "$KB/$name.nover.mod.o"
-  args=$(kbuild_link_args "$KB" "$name" "$KB/$name.nover.ko" "$KB/$name.nover.mod.o")
-  # shellcheck disable=SC2086  # kbuild's command line is a word list
-  (cd "$KB" && s390x-linux-gnu-ld $args) >"$W/$name.nover.log" 2>&1 || { cat "$W/$name.nover.log" >&2; return 1; }
+  kbuild_link_again "$KB" "$KB" "$name" "$KB/$name.nover.ko" "$KB/$name.nover.mod.o" s390x-linux-gnu-ld || return 1
   [ -z "$(tables "$KB/$name.nover.ko")" ]
 }
 for p in longname_mk longname_plugin longname_db longname_bad; do
@@ -96,11 +92,9 @@ mk() { "$T/mkmod" -q "$KB/$1.nover.ko" -o "$O/$1.ko" --kernel "$vmlinux" --kerne
 for p in longname_mk longname_bad; do kt_check "mkmod $p" mk "$p"; done
 # --- 5. the ld plugin under the host's cross GNU ld, in kbuild's link ---
 plugin_link() {
-  local args
-  args=$(kbuild_link_args "$KB" longname_plugin "$O/longname_plugin.ko" "$KB/longname_plugin.nover.mod.o")
-  # shellcheck disable=SC2086
-  (cd "$KB" && s390x-linux-gnu-ld -plugin "$plugin" "-plugin-opt=kernel=$vmlinux" "-plugin-opt=kernel-config=$config" \
-      "-plugin-opt=symvers=$KB/Module.symvers" $args) >"$W/plugin.log" 2>&1 || { cat "$W/plugin.log" >&2; return 1; }
+  kbuild_link_again "$KB" "$KB" longname_plugin "$O/longname_plugin.ko" "$KB/longname_plugin.nover.mod.o" \
+    s390x-linux-gnu-ld -plugin "$plugin" "-plugin-opt=kernel=$vmlinux" "-plugin-opt=kernel-config=$config" \
+    "-plugin-opt=symvers=$KB/Module.symvers"
 }
 kt_check "s390x-linux-gnu-ld + plugin links longname_plugin" plugin_link
 # --- a modversions.o database of vmlinux + the provider, written for the kernel's target ---
