@@ -13,6 +13,7 @@
 #include "LdPlugin/LinkSession.h"
 #include "LdPlugin/LtoInput.h"
 #include "LdPlugin/PluginOptions.h"
+#include "Support/SignalCleanup.h"
 #include "Support/TempFile.h"
 
 #include "llvm/Support/Error.h"
@@ -239,5 +240,6 @@ extern "C" __attribute__((visibility("default"))) ld_plugin_status onload(ld_plu
   // is deliberately leaked so that no destructor runs after the linker's own exit handlers.
   if (!ThePlugin)
     ThePlugin = new Plugin();
+  installSignalCleanup(); // on the linker's main thread, not the relink's (SignalCleanup.h)
   return ThePlugin->start(Tv);
 }

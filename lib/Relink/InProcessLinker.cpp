@@ -34,6 +34,7 @@
 #include "Relink/Relink.h"
 
 #include "Support/Error.h"
+#include "Support/SignalCleanup.h"
 
 #include "lld/Common/CommonLinkerContext.h"
 #include "lld/Common/Driver.h"
@@ -162,6 +163,9 @@ llvm::Expected<std::unique_ptr<Linker>> Linker::inProcess() {
   // Without this, RunSafely() runs its function without any recovery and lld::exitLld()
   // ends the process.
   llvm::CrashRecoveryContext::Enable();
+  // Links run on threads that end with them; LLVM's signal handlers (and the alternate signal
+  // stack that comes with them) must belong to this longer-lived thread.
+  installSignalCleanup();
   return std::make_unique<InProcessLinker>();
 }
 

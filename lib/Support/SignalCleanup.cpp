@@ -67,9 +67,13 @@ void install() {
 
 } // namespace
 
-CreationWindow::CreationWindow() {
+void installSignalCleanup() {
   static std::once_flag Once;
   std::call_once(Once, install);
+}
+
+CreationWindow::CreationWindow() {
+  installSignalCleanup();
   sigset_t Block;
   sigemptyset(&Block);
   for (int Sig : InterruptSignals)

@@ -17,6 +17,13 @@
 
 namespace modver {
 
+// Puts the handlers in place now (the first CreationWindow does it otherwise). A program calls
+// this early on its main thread: LLVM gives the thread that registers its handlers an
+// alternate signal stack, and if that thread is a short-lived worker (a batch job, an
+// in-process link) the stack dies with it; AddressSanitizer then aborts at that thread's exit
+// trying to unmap memory it did not map, and a signal handled later finds no such stack.
+void installSignalCleanup();
+
 // Marks the creation and first writing of one temporary file. The interrupting signals are
 // blocked on this thread meanwhile, so that the handler never runs in the middle of a creation
 // it would then wait for. While a signal is being handled the constructor does not return: the

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -69,16 +70,28 @@ struct ChildEnd {
   int Signal = 0;
 };
 
-inline ChildEnd waitChild(pid_t Pid) {
+inline ChildEnd endOf(int Status) {
   ChildEnd E;
-  int Status = 0;
-  while (waitpid(Pid, &Status, 0) < 0 && errno == EINTR) {
-  }
   if (WIFEXITED(Status))
     E.ExitCode = WEXITSTATUS(Status);
   else if (WIFSIGNALED(Status))
     E.Signal = WTERMSIG(Status);
   return E;
+}
+
+inline ChildEnd waitChild(pid_t Pid) {
+  int Status = 0;
+  while (waitpid(Pid, &Status, 0) < 0 && errno == EINTR) {
+  }
+  return endOf(Status);
+}
+
+// How the child ended, if it has (then it is reaped); nothing while it still runs.
+inline std::optional<ChildEnd> childEnded(pid_t Pid) {
+  int Status = 0;
+  if (waitpid(Pid, &Status, WNOHANG) != Pid)
+    return std::nullopt;
+  return endOf(Status);
 }
 
 } // namespace modver::test

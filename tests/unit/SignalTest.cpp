@@ -97,8 +97,12 @@ TEST_P(Interrupted, MkmodBatchLeavesNoTemporaryAndNoHalfOutput) {
 
   // Wait for the batch to be well under way, then interrupt it.
   auto T0 = Clock::now();
-  while (countOutputs(B.OutDir) < 70 && secondsSince(T0) < 300)
+  while (countOutputs(B.OutDir) < 70 && secondsSince(T0) < 300) {
+    std::optional<ChildEnd> Early = childEnded(Pid);
+    ASSERT_FALSE(Early) << "mkmod ended before the signal: exit code " << Early->ExitCode
+                        << ", signal " << Early->Signal << ": " << readWhole(S.ErrPath);
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   ASSERT_EQ(::kill(Pid, Sig), 0);
   ChildEnd End = waitChild(Pid);
 

@@ -1,6 +1,7 @@
 #include "ToolMain/ToolMain.h"
 
 #include "Support/Printable.h"
+#include "Support/SignalCleanup.h"
 
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -59,6 +60,7 @@ static void holdStandardDescriptors() {
 void prepareProcess() {
   std::signal(SIGXFSZ, SIG_IGN);
   holdStandardDescriptors();
+  installSignalCleanup();
 }
 
 int finishStdout(llvm::StringRef Tool, int Code) {

@@ -41,7 +41,7 @@ private:
 // Process-wide settings every tool wants before it writes anything: a write past `ulimit -f`
 // must fail with EFBIG and a message, not kill the process with SIGXFSZ.
 // Descriptors 0-2 that are closed are held (see ToolMain.cpp), so that no file opened later
-// takes their place.
+// takes their place. Temporary files are removed on SIGINT/SIGTERM (see SignalCleanup.h).
 void prepareProcess();
 
 // Flush standard output; a write error on it (/dev/full, a closed descriptor, a full disk)
