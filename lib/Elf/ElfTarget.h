@@ -40,20 +40,17 @@ struct ElfTarget {
 
   // Whether two sources can describe one kernel: equal, but for flags one does not know.
   bool agreesWith(const ElfTarget &O) const {
-    if (FlagsUnknown || O.FlagsUnknown) {
-      ElfTarget A = *this, B = O;
-      A.Flags = B.Flags = 0;
-      A.FlagsUnknown = B.FlagsUnknown = false;
-      return A == B;
-    }
-    return *this == O;
+    return sameButFlags(O) && (FlagsUnknown || O.FlagsUnknown || Flags == O.Flags);
   }
 
-  bool operator==(const ElfTarget &O) const {
-    return Is64 == O.Is64 && IsLittleEndian == O.IsLittleEndian && Machine == O.Machine &&
-           Flags == O.Flags && OSABI == O.OSABI && ABIVersion == O.ABIVersion;
-  }
+  bool operator==(const ElfTarget &O) const { return sameButFlags(O) && Flags == O.Flags; }
   bool operator!=(const ElfTarget &O) const { return !(*this == O); }
+
+private:
+  bool sameButFlags(const ElfTarget &O) const {
+    return Is64 == O.Is64 && IsLittleEndian == O.IsLittleEndian && Machine == O.Machine &&
+           OSABI == O.OSABI && ABIVersion == O.ABIVersion;
+  }
 };
 
 // The target of the ELF file in Bytes (only e_ident and the header are read).

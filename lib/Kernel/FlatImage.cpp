@@ -75,32 +75,28 @@ public:
 
   llvm::Expected<KsymtabExports> read() {
     classifyStrings();
-    auto Prel = readForm();
-    if (Prel || Prel.errorIsA<Ambiguous>())
-      return Prel;
+    std::string PrelMiss, AbsMiss;
+    auto Prel = readForm(PrelMiss);
+    if (!Prel)
+      return Prel.takeError();
+    if (*Prel)
+      return std::move(**Prel);
     std::optional<uint64_t> B = estimateBase();
     if (!B)
-      return Prel;
+      return noTable(PrelMiss);
     Base = B;
-    auto Abs = readForm();
-    if (Abs || Abs.errorIsA<Ambiguous>()) {
-      llvm::consumeError(Prel.takeError());
-      return Abs;
-    }
-    // Neither form: both reasons, the second without the file and the words they share.
-    std::string First = llvm::toString(Prel.takeError());
-    std::string Second = llvm::toString(Abs.takeError());
-    llvm::StringRef Why(Second);
-    Why.consume_front((Name + ": flat kernel image: no export table found ").str());
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), First + "; nor " + Why);
+    auto Abs = readForm(AbsMiss);
+    if (!Abs)
+      return Abs.takeError();
+    if (*Abs)
+      return std::move(**Abs);
+    return noTable(PrelMiss + "; nor " + AbsMiss);
   }
 
 private:
-  // Several places fit: an error in either form, never a reason to try the other.
-  struct Ambiguous : llvm::ErrorInfo<Ambiguous, llvm::StringError> {
-    using llvm::ErrorInfo<Ambiguous, llvm::StringError>::ErrorInfo;
-    static char ID;
-  };
+  llvm::Error noTable(const std::string &Why) const {
+    return fileError(Name, "flat kernel image: no export table found " + Why);
+  }
 
   // Entry fields are 4 bytes (PREL32) or pointer-sized (absolute); an entry is three.
   size_t unit() const { return Base ? PtrSize : 4; }
@@ -110,7 +106,9 @@ private:
                 : std::string("PREL32 entries");
   }
 
-  llvm::Expected<KsymtabExports> readForm() const {
+  // The tables in the current form; nothing (and in Miss why not) when no place fits; an
+  // error when several do, never a reason to try the other form.
+  llvm::Expected<std::optional<KsymtabExports>> readForm(std::string &Miss) const {
     const size_t U = unit();
     llvm::BitVector Valid(Image.size() / U);
     for (size_t P = 0; P + entrySize() <= Image.size(); P += U)
@@ -134,29 +132,28 @@ private:
         size_t Count = (W - Start) / 3;
         if (Count < MinEntries)
           continue;
-        std::string Miss;
-        if (auto Found = tryRun(Start * U, Count, Miss))
+        std::string RunMiss;
+        if (auto Found = tryRun(Start * U, Count, RunMiss))
           Matches.push_back({Start * U, std::move(*Found)});
         else if (Count > BestMissCount) {
           BestMissCount = Count;
           BestMiss = "the longest run of export-like entries (" + std::to_string(Count) +
-                     " at offset 0x" + llvm::utohexstr(Start * U) + ") " + Miss;
+                     " at offset 0x" + llvm::utohexstr(Start * U) + ") " + RunMiss;
         }
       }
     }
     if (Matches.size() == 1)
       return std::move(Matches.front().second);
-    if (Matches.empty())
-      return fileError(Name, "flat kernel image: no export table found (" + form() + ")" +
-                                 (BestMiss.empty() ? std::string() : "; " + BestMiss));
+    if (Matches.empty()) {
+      Miss = "(" + form() + ")" + (BestMiss.empty() ? std::string() : "; " + BestMiss);
+      return std::nullopt;
+    }
     std::string Where;
     for (const auto &M : Matches)
       Where += (Where.empty() ? "0x" : ", 0x") + llvm::utohexstr(M.first);
-    return llvm::make_error<Ambiguous>(
-        (Name + ": flat kernel image: " + llvm::Twine(Matches.size()) + " places fit the " +
-         "export tables' layout (" + form() + ", at " + Where + "); cannot tell which is __ksymtab")
-            .str(),
-        llvm::inconvertibleErrorCode());
+    return fileError(Name, "flat kernel image: " + llvm::Twine(Matches.size()) +
+                               " places fit the export tables' layout (" + form() + ", at " +
+                               Where + "); cannot tell which is __ksymtab");
   }
 
   // The link address of an image with absolute entries: every pointer-sized word with the top
@@ -349,8 +346,6 @@ private:
   std::optional<uint64_t> Base; // set: absolute entries, this the image's link address
   llvm::BitVector IdentAt, StringAt;
 };
-
-char FlatReader::Ambiguous::ID = 0;
 
 } // namespace
 
