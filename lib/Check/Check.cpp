@@ -25,6 +25,7 @@ public:
                          : Db.kernel().AllowMissingNamespaceImports.value_or(false);
     KeepGoing = Opt.KeepGoing;
     SigEnforce = Opt.SigEnforce ? *Opt.SigEnforce : Db.kernel().ModuleSigForce.value_or(false);
+    ModuleSig = Db.kernel().ModuleSig;
     Out.Signed = M.Signature.has_value();
     // Extended tables are used instead of __versions when present (6.14+). A 6.1 loader does
     // not know them, but no 6.1 module carries them, so the newer rule is applied throughout.
@@ -71,6 +72,7 @@ private:
   bool AllowMissingNs = false;
   bool KeepGoing = false;
   bool SigEnforce = false;
+  std::optional<bool> ModuleSig; // CONFIG_MODULE_SIG; unknown counts as set, as on distros
   bool ForcedOnce = false;
   llvm::StringMap<uint32_t> RecordOf;
   llvm::StringSet<> ImportedNs;
@@ -125,14 +127,25 @@ private:
     return false;
   }
 
-  // module_sig_check, the loader's very first step: with enforcement an unsigned module is
-  // rejected. A signature that is there is not verified here (that needs the kernel's
-  // keyring): a stale or foreign one is refused by the kernel, enforcing or not, with
-  // EKEYREJECTED, which modcheck cannot see (docs/loader-rules.md).
+  // module_sig_check, the loader's very first step (with CONFIG_MODULE_SIG). What it decides
+  // from the bytes alone is decided here: no signature, or one of a foreign kind, is refused
+  // when enforcing; a trailer it cannot parse is refused always. A well-formed signature is
+  // not verified (that needs the kernel's keyring): a stale one is refused by the kernel,
+  // enforcing or not, which modcheck cannot see (docs/loader-rules.md).
   void checkSignature() {
-    if (!SigEnforce || M.Signature)
+    if (M.Signature && M.Signature->Form == SignatureForm::Malformed) {
+      if (ModuleSig != false)
+        add(ProblemKind::BadSignature, true, "",
+            "appended signature is malformed: refused (EBADMSG) even when signatures are not "
+            "enforced");
       return;
-    add(ProblemKind::Unsigned, true, "", "Loading of unsigned module is rejected");
+    }
+    if (!SigEnforce)
+      return;
+    if (!M.Signature)
+      add(ProblemKind::Unsigned, true, "", "Loading of unsigned module is rejected");
+    else if (M.Signature->Form == SignatureForm::Unsupported)
+      add(ProblemKind::Unsigned, true, "", "Loading of module with unsupported crypto is rejected");
   }
 
   // elf_validity_check: elf_check_arch compares the machine (and, where the header is read at
@@ -272,6 +285,8 @@ llvm::StringRef problemKindName(ProblemKind K) {
     return "wrong_target";
   case ProblemKind::Unsigned:
     return "unsigned";
+  case ProblemKind::BadSignature:
+    return "bad_signature";
   case ProblemKind::BadModuleLayout:
     return "module_layout";
   case ProblemKind::NoVersions:

@@ -33,7 +33,8 @@ enum class ProblemKind {
   NamespaceNotImported,  // export in a namespace the module does not import
   ModuleNamespaceImport, // import_ns=module:...: refused by 6.16+ loaders
   NoExportFlags,         // 7.1+: exports symbols without __kflagstab
-  Unsigned,              // no appended signature, and the kernel enforces signatures
+  Unsigned,              // no usable signature kind (none, or not PKCS#7), and enforcing
+  BadSignature,          // an appended signature the loader cannot parse: refused always
 };
 
 struct Problem {

@@ -106,7 +106,8 @@ llvm::json::Object checkJson(const CheckReport &R) {
       {"vermagic", K.Vermagic},
       {"target", K.Target ? llvm::json::Value(K.Target->describe()) : llvm::json::Value(nullptr)},
       {"module_sig_force",
-       K.ModuleSigForce ? llvm::json::Value(*K.ModuleSigForce) : llvm::json::Value(nullptr)}};
+       K.ModuleSigForce ? llvm::json::Value(*K.ModuleSigForce) : llvm::json::Value(nullptr)},
+      {"module_sig", K.ModuleSig ? llvm::json::Value(*K.ModuleSig) : llvm::json::Value(nullptr)}};
   if (const LoaderModel *L = R.loader())
     KernelJson["loader"] = llvm::json::Object{{"generation", L->generationName()},
                                               {"modversions", L->Modversions},

@@ -102,6 +102,7 @@ std::string encodeDbMetadata(const KernelInfo &K, llvm::ArrayRef<const Export *>
   Known("basic-modversions", K.BasicModversions);
   Known("extended-modversions", K.ExtendedModversions);
   Known("module-sig-force", K.ModuleSigForce);
+  Known("module-sig", K.ModuleSig);
   if (K.HasKflagstab)
     Out += "\nkflagstab\tyes";
   Out += "\nsources\t" + std::to_string(Sources.size()) + "\n";
@@ -247,7 +248,8 @@ llvm::Expected<DbMetadata> decodeDbMetadata(llvm::StringRef FileName, llvm::Stri
       {"modversions", &Out.Kernel.Modversions},
       {"basic-modversions", &Out.Kernel.BasicModversions},
       {"extended-modversions", &Out.Kernel.ExtendedModversions},
-      {"module-sig-force", &Out.Kernel.ModuleSigForce}};
+      {"module-sig-force", &Out.Kernel.ModuleSigForce},
+      {"module-sig", &Out.Kernel.ModuleSig}};
   for (auto [Key, Field] : Options) {
     if (V1 || !In.startsWith((Key + "\t").str()))
       continue;

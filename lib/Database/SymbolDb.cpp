@@ -69,6 +69,8 @@ llvm::Error SymbolDb::merge(SymbolDb Other) {
     Kernel.ExtendedModversions = K.ExtendedModversions;
   if (!Kernel.ModuleSigForce)
     Kernel.ModuleSigForce = K.ModuleSigForce;
+  if (!Kernel.ModuleSig)
+    Kernel.ModuleSig = K.ModuleSig;
   Kernel.HasKflagstab = Kernel.HasKflagstab || K.HasKflagstab;
   // Into an empty database (the first source, usually the only one) there is nothing to
   // reconcile: take the records and their index as they are instead of re-adding each one.

@@ -53,6 +53,9 @@ struct KernelInfo {
   std::optional<bool> ExtendedModversions;
   // CONFIG_MODULE_SIG_FORCE when the configuration is known: unsigned modules are refused.
   std::optional<bool> ModuleSigForce;
+  // CONFIG_MODULE_SIG when the configuration is known: the loader looks at appended
+  // signatures at all, and refuses an unparsable one even when it does not enforce them.
+  std::optional<bool> ModuleSig;
   // The kernel image has a __kflagstab (Linux 7.1+); false when unknown or absent.
   bool HasKflagstab = false;
 };

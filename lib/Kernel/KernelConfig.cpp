@@ -40,9 +40,11 @@ void applyKernelConfig(llvm::StringRef ConfigText, KernelInfo &Kernel) {
   if (auto V = boolOption(ConfigText, "CONFIG_EXTENDED_MODVERSIONS"))
     Kernel.ExtendedModversions = V;
   // Only meaningful under CONFIG_MODULE_SIG; a kernel without it says nothing, i.e. not forced.
+  if (auto V = boolOption(ConfigText, "CONFIG_MODULE_SIG"))
+    Kernel.ModuleSig = V;
   if (auto V = boolOption(ConfigText, "CONFIG_MODULE_SIG_FORCE"))
     Kernel.ModuleSigForce = V;
-  else if (auto Sig = boolOption(ConfigText, "CONFIG_MODULE_SIG"); Sig && !*Sig)
+  else if (Kernel.ModuleSig == false)
     Kernel.ModuleSigForce = false;
 }
 

@@ -77,6 +77,7 @@ llvm::Expected<SymbolDb> readKernelImageBytes(llvm::StringRef Name, llvm::String
     K.ForceLoad = false;
     K.AllowMissingNamespaceImports = false;
     K.ModuleSigForce = false;
+    K.ModuleSig = false;
     applyKernelConfig(*Config, K);
   }
   K.HasKflagstab = Exports->HasKflagstab;

@@ -12,12 +12,19 @@
 
 namespace modver {
 
+// What mod_check_sig makes of the trailer, before any cryptography. Its answer decides how
+// the loader goes on: Pkcs7 is verified against the keyring (a key it lacks is ENOKEY, like
+// Unsupported refused only when enforcing); Malformed is EBADMSG, which module_sig_check
+// treats as fatal whether or not signatures are enforced.
+enum class SignatureForm {
+  Pkcs7,       // id_type 2 and every other field 0: what sign-file writes since Linux 4.3
+  Unsupported, // another id_type: ENOPKG, "module with unsupported crypto"
+  Malformed,   // too short, longer than the module, or non-zero unused fields: EBADMSG
+};
+
 struct ModuleSignature {
-  uint8_t IdType = 0;  // 2 = PKCS#7, what every signer has written since Linux 4.3
+  SignatureForm Form = SignatureForm::Malformed;
   uint32_t Length = 0; // the signature, without the trailer and the marker
-  // The trailer cannot be right (signature longer than the file): the kernel finds the
-  // marker, fails to verify ("invalid signature") and loads it only when not enforcing.
-  bool Malformed = false;
 };
 
 // The signature appended to the module bytes Bytes (decompressed), if the marker is there.

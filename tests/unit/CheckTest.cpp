@@ -465,7 +465,8 @@ TEST(LoaderGenerations, ExportsNeedFlagsFrom71) {
 
 // module_sig_check: the loader's first step. With enforcement (CONFIG_MODULE_SIG_FORCE, or
 // --sig-enforce for module.sig_enforce=1 / lockdown) an unsigned module is rejected before
-// anything else; a signed one goes on to the other rules (its signature is not verified).
+// anything else; a signed one goes on to the other rules (its signature is not verified), but
+// a trailer the loader cannot parse is refused, enforcing or not.
 TEST(LoaderRules, UnsignedModuleIsRejectedWhenSignaturesAreEnforced) {
   TempDir Dir;
   std::string Obj = compile(Dir, "testmod.c", source({}), {"-O1"});
@@ -481,8 +482,7 @@ TEST(LoaderRules, UnsignedModuleIsRejectedWhenSignaturesAreEnforced) {
   ASSERT_TRUE(bool(Unsigned) && bool(WithSig));
   ASSERT_TRUE(WithSig->Signature.has_value());
   EXPECT_EQ(WithSig->Signature->Length, 300u);
-  EXPECT_EQ(WithSig->Signature->IdType, 2u);
-  EXPECT_FALSE(WithSig->Signature->Malformed);
+  EXPECT_EQ(WithSig->Signature->Form, SignatureForm::Pkcs7);
   EXPECT_FALSE(Unsigned->Signature.has_value());
 
   SymbolDb Db = kernelDb();
@@ -506,10 +506,40 @@ TEST(LoaderRules, UnsignedModuleIsRejectedWhenSignaturesAreEnforced) {
   Lax.SigEnforce = false;
   EXPECT_EQ(checkModule(Obj, *Unsigned, Db, Lax).Result, Verdict::Loads);
 
-  // A marker whose trailer claims more than the file holds is still a signature attempt.
-  auto Bad = readModuleImports(Obj, Plain + std::string("\0\0\2\0\0\0\0\0\xff\xff\xff\xff", 12) +
+  // What the loader decides from the trailer alone. A trailer that claims the whole file, an
+  // empty signature, or non-zero fields beside PKCS#7's id type: EBADMSG, refused even when
+  // nothing is enforced (unless the kernel has no CONFIG_MODULE_SIG at all).
+  auto Trailer = [&](llvm::StringRef T) {
+    auto M = readModuleImports(Obj, Plain + std::string(300, 's') + T.str() +
                                         "~Module signature appended~\n");
-  ASSERT_TRUE(bool(Bad));
-  ASSERT_TRUE(Bad->Signature.has_value());
-  EXPECT_TRUE(Bad->Signature->Malformed);
+    EXPECT_TRUE(bool(M));
+    return *M;
+  };
+  Db.kernel().ModuleSigForce.reset();
+  ModuleImports TooLong = Trailer(llvm::StringRef("\0\0\2\0\0\0\0\0\xff\xff\xff\xff", 12));
+  ModuleImports Empty = Trailer(llvm::StringRef("\0\0\2\0\0\0\0\0\0\0\0\0", 12));
+  ModuleImports Params = Trailer(llvm::StringRef("\1\0\2\0\0\0\0\0\0\0\x01\x2c", 12));
+  ModuleImports Foreign = Trailer(llvm::StringRef("\1\0\1\0\0\0\0\0\0\0\x01\x2c", 12));
+  for (const ModuleImports *M : {&TooLong, &Empty, &Params}) {
+    ASSERT_TRUE(M->Signature.has_value());
+    EXPECT_EQ(M->Signature->Form, SignatureForm::Malformed);
+    CheckResult Bad = checkModule(Obj, *M, Db, Lax);
+    EXPECT_EQ(Bad.Result, Verdict::Refused);
+    ASSERT_EQ(kinds(Bad), std::vector<ProblemKind>{ProblemKind::BadSignature});
+    EXPECT_TRUE(Bad.Signed);
+  }
+  Db.kernel().ModuleSig = false; // the loader never looks at the bytes
+  EXPECT_EQ(checkModule(Obj, TooLong, Db, Lax).Result, Verdict::Loads);
+  Db.kernel().ModuleSig.reset();
+
+  // Another id type is ENOPKG ("unsupported crypto", checked before the other fields):
+  // refused only when enforcing, like an unsigned module.
+  ASSERT_TRUE(Foreign.Signature.has_value());
+  EXPECT_EQ(Foreign.Signature->Form, SignatureForm::Unsupported);
+  EXPECT_EQ(checkModule(Obj, Foreign, Db, Lax).Result, Verdict::Loads);
+  CheckResult Unsupported = checkModule(Obj, Foreign, Db, Enforce);
+  EXPECT_EQ(Unsupported.Result, Verdict::Refused);
+  ASSERT_EQ(kinds(Unsupported), std::vector<ProblemKind>{ProblemKind::Unsigned});
+  EXPECT_EQ(Unsupported.Problems[0].Message,
+            "Loading of module with unsupported crypto is rejected");
 }

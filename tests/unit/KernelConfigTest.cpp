@@ -33,6 +33,12 @@ TEST(KernelConfig, ReadsSignatureEnforcement) {
   EXPECT_EQ(Forced.ModuleSigForce, true);
   EXPECT_EQ(Debian.ModuleSigForce, false);
   EXPECT_EQ(NoSig.ModuleSigForce, false);
+  EXPECT_EQ(Forced.ModuleSig, true);
+  EXPECT_EQ(Debian.ModuleSig, true);
+  EXPECT_EQ(NoSig.ModuleSig, false);
+  KernelInfo Fragment;
+  applyKernelConfig("CONFIG_MODVERSIONS=y\n", Fragment);
+  EXPECT_FALSE(Fragment.ModuleSig);
 }
 
 TEST(KernelConfig, FoundBesideTheKernelFile) {

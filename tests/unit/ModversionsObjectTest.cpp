@@ -418,12 +418,13 @@ TEST(ModversionsObject, KeepsModversionsConfigurationAndKflagstab) {
   Db.kernel().BasicModversions = false;
   Db.kernel().ExtendedModversions = true;
   Db.kernel().ModuleSigForce = true;
+  Db.kernel().ModuleSig = true;
   Db.kernel().HasKflagstab = true;
   auto Obj = writeModversionsObject(Db);
   ASSERT_TRUE(bool(Obj)) << llvm::toString(Obj.takeError());
   EXPECT_NE(Obj->find("modver-db\t2\n"), std::string::npos);
   EXPECT_NE(Obj->find("\nmodversions\tyes\nbasic-modversions\tno\nextended-modversions\tyes\n"
-                      "module-sig-force\tyes\nkflagstab\tyes\nsources\t"),
+                      "module-sig-force\tyes\nmodule-sig\tyes\nkflagstab\tyes\nsources\t"),
             std::string::npos);
   auto Back = readModversionsObject("modversions.o", *Obj);
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
@@ -431,6 +432,7 @@ TEST(ModversionsObject, KeepsModversionsConfigurationAndKflagstab) {
   EXPECT_EQ(Back->kernel().BasicModversions, false);
   EXPECT_EQ(Back->kernel().ExtendedModversions, true);
   EXPECT_EQ(Back->kernel().ModuleSigForce, true);
+  EXPECT_EQ(Back->kernel().ModuleSig, true);
   EXPECT_TRUE(Back->kernel().HasKflagstab);
   auto Again = writeModversionsObject(*Back);
   ASSERT_TRUE(bool(Again));
