@@ -1,5 +1,5 @@
 // readModversionsObject: records and .modver.db metadata, cross-checked.
-#include "Database/ModversionsObject.h"
+#include "Versioning/ModversionsObject.h"
 #include "FuzzCommon.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {

@@ -1,7 +1,7 @@
 // modversions: build a kernel's symbol->CRC database and write it as modversions.o, or dump
 // any database source. A thin driver: the work is in lib/.
 #include "Database/DbDump.h"
-#include "Database/ModversionsObject.h"
+#include "Versioning/ModversionsObject.h"
 #include "Elf/ElfTarget.h"
 #include "Explain/ExplainRun.h"
 #include "Kernel/KernelDb.h"

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "Elf/ElfTarget.h"
-#include "Kernel/Ksymtab.h"
+#include "Database/Ksymtab.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

@@ -1,7 +1,7 @@
 #include "Kernel/KernelDb.h"
 
 #include "Compression/Decompress.h"
-#include "Database/ModversionsObject.h"
+#include "Versioning/ModversionsObject.h"
 #include "Database/Symvers.h"
 #include "Kernel/KernelConfig.h"
 #include "Kernel/KernelImage.h"

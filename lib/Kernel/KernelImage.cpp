@@ -6,7 +6,7 @@
 #include "Kernel/FlatImage.h"
 #include "Kernel/KernelConfig.h"
 #include "Kernel/KernelStrings.h"
-#include "Kernel/Ksymtab.h"
+#include "Database/Ksymtab.h"
 #include "Kernel/Payload.h"
 
 #include "Compression/Decompress.h"

@@ -1,6 +1,6 @@
 #include "Module/ModuleExports.h"
 
-#include "Kernel/Ksymtab.h"
+#include "Database/Ksymtab.h"
 
 #include "Elf/ElfFile.h"
 #include "Module/ModuleElf.h"

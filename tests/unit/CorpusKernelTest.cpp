@@ -10,7 +10,7 @@
 //      `modversions` tool writes byte-identical files on two runs;
 //   d. every module of the package loads into its own kernel (checkModuleFiles).
 #include "Check/CheckRun.h"
-#include "Database/ModversionsObject.h"
+#include "Versioning/ModversionsObject.h"
 #include "Database/SymbolDb.h"
 #include "Database/Symvers.h"
 #include "Fixture.h"

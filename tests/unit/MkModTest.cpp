@@ -2,7 +2,7 @@
 // guard, the linkers, compressed and atomic outputs.
 #include "Relink/MkMod.h"
 #include "Compression/Decompress.h"
-#include "Database/ModversionsObject.h"
+#include "Versioning/ModversionsObject.h"
 #include "Elf/ElfFile.h"
 #include "Fixture.h"
 #include "Kernel/KernelDb.h"

@@ -1,4 +1,4 @@
-#include "Database/ModversionsObject.h"
+#include "Versioning/ModversionsObject.h"
 
 #include "Database/DbMetadata.h"
 #include "Elf/ElfFile.h"

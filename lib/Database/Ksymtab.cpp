@@ -7,7 +7,7 @@
 // from the parallel __kcrctab arrays, or failing those, from __crc_<sym> symbols. Since Linux
 // 7.1 there is one __ksymtab for every export and GPL-ness is a byte per entry in __kflagstab
 // (bit 0); before, GPL-only exports sat in __ksymtab_gpl.
-#include "Kernel/Ksymtab.h"
+#include "Database/Ksymtab.h"
 
 #include "Elf/ElfFile.h"
 #include "Support/Error.h"
