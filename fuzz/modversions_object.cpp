@@ -1,6 +1,6 @@
 // readModversionsObject: records and .modver.db metadata, cross-checked.
-#include "Versioning/ModversionsObject.h"
 #include "FuzzCommon.h"
+#include "Versioning/ModversionsObject.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   using namespace modver::fuzz;

@@ -1,7 +1,6 @@
 // modversions: build a kernel's symbol->CRC database and write it as modversions.o, or dump
 // any database source. A thin driver: the work is in lib/.
 #include "Database/DbDump.h"
-#include "Versioning/ModversionsObject.h"
 #include "Elf/ElfTarget.h"
 #include "Explain/ExplainRun.h"
 #include "Kernel/KernelDb.h"
@@ -10,6 +9,7 @@
 #include "Support/OutputFile.h"
 #include "ToolMain/KernelOptions.h"
 #include "ToolMain/ToolMain.h"
+#include "Versioning/ModversionsObject.h"
 
 #include "llvm/Support/raw_ostream.h"
 

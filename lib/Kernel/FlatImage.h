@@ -3,8 +3,8 @@
 // section name.
 #pragma once
 
-#include "Elf/ElfTarget.h"
 #include "Database/Ksymtab.h"
+#include "Elf/ElfTarget.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

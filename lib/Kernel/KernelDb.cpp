@@ -1,13 +1,13 @@
 #include "Kernel/KernelDb.h"
 
 #include "Compression/Decompress.h"
-#include "Versioning/ModversionsObject.h"
 #include "Database/Symvers.h"
 #include "Kernel/KernelConfig.h"
 #include "Kernel/KernelImage.h"
 #include "Kernel/ModuleTree.h"
 #include "Support/Error.h"
 #include "Support/InputFile.h"
+#include "Versioning/ModversionsObject.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"

@@ -3,10 +3,10 @@
 // facts about the kernel (target, release, vermagic, the loader options of an embedded config).
 #include "Kernel/KernelImage.h"
 
+#include "Database/Ksymtab.h"
 #include "Kernel/FlatImage.h"
 #include "Kernel/KernelConfig.h"
 #include "Kernel/KernelStrings.h"
-#include "Database/Ksymtab.h"
 #include "Kernel/Payload.h"
 
 #include "Compression/Decompress.h"

@@ -10,7 +10,6 @@
 //      `modversions` tool writes byte-identical files on two runs;
 //   d. every module of the package loads into its own kernel (checkModuleFiles).
 #include "Check/CheckRun.h"
-#include "Versioning/ModversionsObject.h"
 #include "Database/SymbolDb.h"
 #include "Database/Symvers.h"
 #include "Fixture.h"
@@ -18,6 +17,7 @@
 #include "Kernel/KernelImage.h"
 #include "Kernel/ModuleTree.h"
 #include "KernelCache.h"
+#include "Versioning/ModversionsObject.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"

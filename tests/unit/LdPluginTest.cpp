@@ -1,7 +1,6 @@
 // libmodver-ld.so under the real GNU linkers (ld.bfd and gold): the records it adds inside the
 // link equal mkmod's, inputs that already carry records get only what is missing, and the
 // failures (disagreeing records, unexported imports, LTO objects) fail the link itself.
-#include "Versioning/ModversionsObject.h"
 #include "Database/Symvers.h"
 #include "Elf/ElfFile.h"
 #include "Elf/ElfTarget.h"
@@ -12,6 +11,7 @@
 #include "Module/VersionsSection.h"
 #include "Relink/MkMod.h"
 #include "Relink/Relink.h"
+#include "Versioning/ModversionsObject.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"

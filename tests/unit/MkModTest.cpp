@@ -2,11 +2,11 @@
 // guard, the linkers, compressed and atomic outputs.
 #include "Relink/MkMod.h"
 #include "Compression/Decompress.h"
-#include "Versioning/ModversionsObject.h"
 #include "Elf/ElfFile.h"
 #include "Fixture.h"
 #include "Kernel/KernelDb.h"
 #include "Module/VersionsSection.h"
+#include "Versioning/ModversionsObject.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
